@@ -1,0 +1,85 @@
+"""Rules across brand files: one name, one number, one domain, one brand.
+
+Files are visited in name order and the *second* claim is the one reported, naming the file
+and line of the first, so the message points at the entry most likely to be the mistake.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .brandfile import ParsedFile
+from .hosts import parent_domains
+from .model import Problem
+
+
+def cross_check(files: list[ParsedFile]) -> list[Problem]:
+    """Problems between the (already individually checked) files, in file order."""
+    return [*_unique_names(files), *_unique_numbers(files), *_unique_domains(files)]
+
+
+def _unique_names(files: list[ParsedFile]) -> list[Problem]:
+    problems = []
+    first: dict[str, ParsedFile] = {}
+    for parsed in files:
+        if parsed.name is None:
+            continue
+        owner = first.setdefault(parsed.name.casefold(), parsed)
+        if owner is not parsed:
+            problems.append(
+                Problem(
+                    parsed.file,
+                    parsed.name_line,
+                    f"name {parsed.name!r} is already used by {_where(owner.file, owner.name_line)}",
+                )
+            )
+    return problems
+
+
+def _unique_numbers(files: list[ParsedFile]) -> list[Problem]:
+    problems = []
+    first: dict[str, tuple[ParsedFile, int]] = {}
+    for parsed in files:
+        for e164, line in parsed.number_lines.items():
+            owner, owner_line = first.setdefault(e164, (parsed, line))
+            if owner is not parsed:
+                message = f"number {e164} already belongs to {_brand(owner, owner_line)}"
+                problems.append(Problem(parsed.file, line, message))
+    return problems
+
+
+def _unique_domains(files: list[ParsedFile]) -> list[Problem]:
+    """A domain listed twice, or listed under a domain of another brand.
+
+    Listed domains include their subdomains, so ``shop.example.com`` under brand B while
+    brand A lists ``example.com`` gives that host two owners, as surely as a duplicate does.
+    """
+    problems = []
+    first: dict[str, tuple[ParsedFile, int]] = {}
+    for parsed in files:
+        for domain, line in parsed.domain_lines.items():
+            owner, owner_line = first.setdefault(domain, (parsed, line))
+            if owner is not parsed:
+                message = f"domain {domain!r} already belongs to {_brand(owner, owner_line)}"
+                problems.append(Problem(parsed.file, line, message))
+    for parsed in files:
+        for domain, line in parsed.domain_lines.items():
+            for parent in parent_domains(domain)[1:]:
+                owner, owner_line = first.get(parent, (parsed, 0))
+                if owner is not parsed:
+                    message = (
+                        f"domain {domain!r} is a subdomain of {parent!r}, which belongs to "
+                        f"{_brand(owner, owner_line)}"
+                    )
+                    problems.append(Problem(parsed.file, line, message))
+                    break
+    return problems
+
+
+def _brand(parsed: ParsedFile, line: int) -> str:
+    return f"{parsed.name or 'another brand'} ({_where(parsed.file, line)})"
+
+
+def _where(file: str, line: int) -> str:
+    # Both files are in the folder being checked: the bare name is enough and stays short.
+    return f"{Path(file).name}:{line}"

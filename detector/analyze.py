@@ -1,0 +1,211 @@
+"""``analyze()``: one page in, one PageReport out. Pure: no network, no files, no Scrapy."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from detector import cues, domains, judge, regions
+from detector.brands import BrandMatcher, Mention
+from detector.normalize import lower_same_length, normalize
+from detector.numbers import Found, NumberParser, find_numbers
+from detector.report import PageReport, Reason, Sighting
+from detector.text import PageText, read_page
+
+if TYPE_CHECKING:
+    from allowlist import Allowlist
+
+_CONTEXT = 90  #: characters of context kept each side of a number
+_matchers: dict[int, tuple[object, BrandMatcher]] = {}
+
+
+def matcher_for(allowlist: Allowlist) -> BrandMatcher:
+    """The BrandMatcher of ``allowlist``, built once per allowlist object."""
+    entry = _matchers.get(id(allowlist))
+    if entry is None or entry[0] is not allowlist:
+        entry = (allowlist, BrandMatcher(allowlist))
+        _matchers[id(allowlist)] = entry
+    return entry[1]
+
+
+def analyze(
+    content: bytes | str,
+    *,
+    url: str | None = None,
+    allowlist: Allowlist,
+    content_type: str | None = None,
+    source: str | None = None,
+) -> PageReport:
+    """Analyse one page (HTML or plain text) against ``allowlist``.
+
+    :param content: the body, as bytes (charset sniffed) or text.
+    :param url: where the page was published; its domain decides ``official`` and its words
+        count as brand and number sources.
+    :param content_type: the HTTP Content-Type, when known.
+    :param source: what to call the page in the report (a path or URL); defaults to ``url``.
+    :raises detector.UnsupportedContent: binary or empty input.
+    """
+    page = read_page(content, content_type)
+    real_url = domains.unwrap(url) if url else None
+    host = domains.host_of(real_url) if real_url else ""
+    official = None
+    if real_url and not domains.is_user_content(real_url):
+        owner = allowlist.domain_owner(host)
+        official = owner.name if owner else None
+    analysis = _PageAnalysis(page, real_url, host, allowlist, official)
+    return analysis.report(source or url or "-", url)
+
+
+class _PageAnalysis:
+    """The working state of one analyze() call."""
+
+    def __init__(self, page: PageText, url: str | None, host: str, allowlist: Allowlist,
+                 official: str | None):
+        self.page, self.url, self.host, self.allowlist = page, url, host, allowlist
+        self.official = official
+        self.norm = normalize(page.text)
+        self.lower = lower_same_length(self.norm.text)
+        self.matcher = matcher_for(allowlist)
+        self.url_text = domains.url_words(url) if url else ""
+
+    def report(self, source: str, url: str | None) -> PageReport:
+        text_mentions, mentions = self._mentions()
+        page_brands = judge.about(judge.brand_scores(mentions))
+        if self.official and self.official not in page_brands:
+            page_brands.insert(0, self.official)
+        numbers = self._numbers(page_brands, text_mentions)
+        report = PageReport(
+            source=source, url=url, verdict="clean", score=0.0,
+            brands=page_brands, numbers=[], reasons=[],
+            sightings=[s for n in numbers for s in n.sightings],
+            title=self.page.title or None, language=self.page.language,
+            region=self._regions(page_brands)[0],
+            domain=domains.registrable_domain(self.host) if self.host else None,
+            official_brand=self.official,
+        )
+        report.numbers = [judge.to_report(n, n.first.context) for n in numbers]
+        if self.official:
+            self._official(report, numbers)
+        else:
+            signals = self._signals(mentions, page_brands)
+            report.verdict, report.score, report.reasons = judge.judge(
+                numbers, page_brands, signals)
+        if self.page.truncated:
+            report.reasons.append(Reason("page_truncated",
+                                         "the page was larger than the analysis limit; only its "
+                                         "beginning was read"))
+        return report
+
+    # -- brands ---------------------------------------------------------------------------
+
+    def _mentions(self) -> tuple[list[Mention], list[Mention]]:
+        match = self.matcher.mentions
+        text_mentions = match(self.norm.text, "text")
+        mentions = list(text_mentions)
+        mentions += match(self.page.title, "title") + self.matcher.fuzzy(self.page.title, "title")
+        for heading in self.page.headings[:10]:
+            mentions += match(heading, "heading") + self.matcher.fuzzy(heading, "heading")
+        if self.page.description:
+            mentions += match(self.page.description, "description")
+        if self.url_text:
+            path_words = self.url_text.split(" ", 1)[1] if " " in self.url_text else ""
+            mentions += match(path_words, "url")
+        if self.host and not self.official:
+            mentions += self.matcher.in_host(self.host)
+        return text_mentions, mentions
+
+    # -- numbers --------------------------------------------------------------------------
+
+    def _regions(self, page_brands: list[str]) -> list[str]:
+        brand_regions = []
+        for name in page_brands:
+            brand = self.allowlist.brand(name)
+            for entry in brand.numbers if brand else ():
+                brand_regions.append(_region_of(entry.e164))
+        return regions.page_regions(self.host, self.page.language,
+                                    [r for r in brand_regions if r])
+
+    def _numbers(self, page_brands: list[str], text_mentions: list[Mention]
+                 ) -> list[judge.NumberFacts]:
+        parser = NumberParser(self._regions(page_brands), self.allowlist.number)
+        sightings = list(self._sightings(parser))
+        by_number: dict[str, judge.NumberFacts] = {}
+        for sighting in sightings:
+            facts = by_number.get(sighting.e164)
+            if facts is None:
+                entry = self.allowlist.number(sighting.e164)
+                facts = judge.NumberFacts(
+                    sighting.e164, [], entry.brand if entry else None,
+                    bool(entry and entry.retired))
+                by_number[sighting.e164] = facts
+            facts.sightings.append(sighting)
+        for facts in by_number.values():
+            judge.describe_context(self.lower, facts)
+            judge.tie_to_brand(facts, page_brands, text_mentions)
+            judge.assign_status(facts)
+            judge.decide_advertised(facts)
+        return list(by_number.values())
+
+    def _sightings(self, parser: NumberParser):  # type: ignore[no-untyped-def]
+        text = self.norm.text
+        for found in find_numbers(text, parser):
+            raw = self.norm.original_slice(found.start, found.end)
+            yield _sighting(found, raw, "text", _context(text, found.start, found.end))
+        extra = [("tel", v) for v in self.page.tel_links]
+        extra += [("jsonld", v) for v in self.page.jsonld_phones]
+        extra += [("title", self.page.title), ("meta", self.page.description),
+                  ("url", self.url_text)]
+        for source, value in extra:
+            if not value:
+                continue
+            folded = normalize(value).text
+            for found in find_numbers(folded, parser):
+                yield _sighting(found, folded[found.start:found.end], source,
+                                _context(folded, found.start, found.end))
+
+    # -- verdicts -------------------------------------------------------------------------
+
+    def _signals(self, mentions: list[Mention], page_brands: list[str]) -> judge.PageSignals:
+        lower = self.lower + "\n" + self.page.title.lower() + "\n" + self.url_text
+        signals = judge.PageSignals(
+            toll_free_claim=bool(cues.TOLL_FREE.search(lower)),
+            claims_official=bool(cues.CLAIMS_OFFICIAL.search(lower)),
+            disclaimer=bool(cues.DISCLAIMER.search(lower)),
+            urgency=bool(cues.URGENCY.search(lower)),
+            foreign_domain_brands=sorted({m.brand for m in mentions if m.source == "host"}),
+            page_brands=page_brands,
+        )
+        for name in page_brands:
+            brand = self.allowlist.brand(name)
+            if brand is not None and brand.phone_support is False:
+                signals.no_phone_support.add(name)
+        return signals
+
+    def _official(self, report: PageReport, numbers: list[judge.NumberFacts]) -> None:
+        report.verdict, report.score = "official", 0.0
+        report.reasons.append(Reason(
+            "official_domain", f"{self.host} belongs to {self.official} (verified domain)"))
+        report.allowlist_gaps = [n.e164 for n in numbers if n.owner is None and n.first.valid]
+        if report.allowlist_gaps:
+            report.reasons.append(Reason(
+                "allowlist_gap",
+                f"{', '.join(report.allowlist_gaps[:5])} shown on {self.official}'s own site "
+                "but missing from the allowlist: a person should verify and add it"))
+
+
+def _sighting(found: Found, raw: str, source: str, context: str) -> Sighting:
+    return Sighting(raw=raw, e164=found.e164, region=found.region, type=found.type,
+                    valid=found.valid, source=source, start=found.start, end=found.end,
+                    context=context, obfuscated=found.obfuscated)
+
+
+def _context(text: str, start: int, end: int) -> str:
+    return " ".join(text[max(0, start - _CONTEXT) : end + _CONTEXT].split())
+
+
+def _region_of(e164: str) -> str | None:
+    import phonenumbers
+
+    try:
+        return phonenumbers.region_code_for_number(phonenumbers.parse(e164, None))
+    except phonenumbers.NumberParseException:
+        return None

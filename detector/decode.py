@@ -1,0 +1,109 @@
+"""Bytes to text: binary sniffing, charset choice, and repair of UTF-8 read as Latin-1."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+#: Pages larger than this are analysed up to this many bytes (the rest is reported, not read).
+MAX_BYTES = 8 * 1024 * 1024
+
+_MAGIC = {
+    b"%PDF": "PDF document",
+    b"\x89PNG": "PNG image",
+    b"GIF8": "GIF image",
+    b"\xff\xd8\xff": "JPEG image",
+    b"PK\x03\x04": "ZIP archive",
+    b"\x1f\x8b": "gzip data",
+    b"\x7fELF": "executable",
+    b"MZ": "executable",
+    b"RIFF": "media file",
+    b"\x00\x00\x01\x00": "icon",
+    b"OggS": "media file",
+    b"ID3": "audio file",
+    b"wOF": "web font",
+}
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
+# Two-byte UTF-8 sequences shown as Latin-1/cp1252: "â€™", "Ã©", "Â ".
+_MOJIBAKE = re.compile("[ÂÃâ][\u0080-\u00bf\u2018-\u203a\u0152-\u0178\u02c6\u02dc\u20ac\u2122]")
+
+
+class UnsupportedContent(ValueError):
+    """The input is not a page the detector can read (binary, empty…)."""
+
+
+def sniff_binary(data: bytes) -> str | None:
+    """A description of ``data`` when it is binary, else None."""
+    for magic, kind in _MAGIC.items():
+        if data.startswith(magic):
+            return kind
+    head = data[:4096]
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "binary data"
+    return None
+
+
+def _declared(data: bytes, content_type: str | None) -> str | None:
+    for found in (
+        _HEADER_CHARSET.search(content_type or ""),
+        _CHARSET.search(data[:4096]),
+    ):
+        if found:
+            name = found.group(1)
+            name = name.decode("ascii", "replace") if isinstance(name, bytes) else name
+            try:
+                return codecs.lookup(name).name
+            except LookupError:
+                continue
+    return None
+
+
+def decode(data: bytes, content_type: str | None = None) -> tuple[str, bool]:
+    """(text, truncated) for a page body; raises UnsupportedContent for binary input."""
+    kind = sniff_binary(data)
+    if kind:
+        raise UnsupportedContent(f"binary content ({kind}), not a web page")
+    truncated = len(data) > MAX_BYTES
+    data = data[:MAX_BYTES]
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding, "replace"), truncated
+    declared = _declared(data, content_type)
+    try:
+        return data.decode("utf-8"), truncated
+    except UnicodeDecodeError as error:
+        # A page cut at MAX_BYTES may end inside a character; anything else is not UTF-8.
+        if truncated and error.start >= len(data) - 4:
+            return data[: error.start].decode("utf-8"), truncated
+    encoding = declared if declared and declared != "utf-8" else "cp1252"
+    return data.decode(encoding, "replace"), truncated
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo UTF-8 that was decoded as cp1252/Latin-1 somewhere upstream, when that is what
+    happened ("donât" → "don’t"); leave the text alone otherwise."""
+    if not _MOJIBAKE.search(text):
+        return text
+    for encoding in ("cp1252", "latin-1"):
+        try:
+            return text.encode(encoding).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+    # Mixed text: repair line by line, keeping lines that do not round-trip.
+    return "\n".join(_repair_line(line) for line in text.split("\n"))
+
+
+def _repair_line(line: str) -> str:
+    if not _MOJIBAKE.search(line):
+        return line
+    for encoding in ("cp1252", "latin-1"):
+        try:
+            return line.encode(encoding).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+    return line

@@ -1,0 +1,108 @@
+"""Hosts and registrable domains, offline.
+
+The public suffix list comes from tldextract's bundled snapshot (never fetched at run time).
+Link wrappers (Outlook SafeLinks, Google redirects, Facebook's l.php…) are unwrapped so the page
+is judged by where it really is. Pages on user-content sections of a brand's domain (Google
+Sites, community forums) are not the brand speaking, so they never count as official.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import idna
+
+# Wrapper host suffix → the query parameter carrying the real URL.
+_WRAPPERS = {
+    "safelinks.protection.outlook.com": "url",
+    "google.com": "q",  # /url?q=
+    "l.facebook.com": "u",
+    "lm.facebook.com": "u",
+    "l.instagram.com": "u",
+    "out.reddit.com": "url",
+    "slack-redir.net": "url",
+    "t.umblr.com": "z",
+    "href.li": "",
+}
+_WRAPPER_ALT_PARAMS = ("url", "u", "q", "target", "dest", "destination", "redirect")
+# First labels that mark a section where anyone can publish.
+_UGC_LABELS = frozenset(
+    {"sites", "groups", "community", "communities", "forum", "forums", "discussions",
+     "answers", "techcommunity", "social", "docs", "drive", "script", "h30434"}
+)
+_UGC_PATHS = (("support.google.com", "/thread/"), ("learn.microsoft.com", "/answers/"))
+
+
+@cache
+def _extractor():  # type: ignore[no-untyped-def]
+    import tldextract  # imported late: it costs 0.15 s and a one-page check may not need it
+
+    return tldextract.TLDExtract(
+        suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True
+    )
+
+
+def unwrap(url: str, _depth: int = 0) -> str:
+    """The destination of a known link wrapper, else ``url`` itself."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    for suffix, param in _WRAPPERS.items():
+        if host == suffix or host.endswith("." + suffix):
+            query = parse_qs(parts.query)
+            for name in (param, *_WRAPPER_ALT_PARAMS):
+                values = query.get(name) if name else None
+                if values and values[0].startswith(("http://", "https://")):
+                    inner = values[0]
+                    return unwrap(inner, _depth + 1) if _depth < 3 else inner
+            if not param and parts.query.startswith("http"):
+                return unquote(parts.query)
+    return url
+
+
+def host_of(url_or_host: str) -> str:
+    """Lower-case host name (IDNA decoded) of a URL or a bare host."""
+    text = url_or_host.strip()
+    if "://" not in text:
+        text = "//" + text
+    try:
+        host = urlsplit(text).hostname or ""
+    except ValueError:
+        return ""
+    host = host.rstrip(".").lower()
+    if "xn--" in host:
+        try:
+            host = idna.decode(host)
+        except idna.IDNAError:
+            pass
+    return host
+
+
+def registrable_domain(host: str) -> str:
+    """``a.b.example.co.uk`` → ``example.co.uk``; IP addresses and bare names come back as is."""
+    if not host:
+        return ""
+    result = _extractor()(host)
+    return result.top_domain_under_public_suffix or host
+
+
+def is_user_content(url: str) -> bool:
+    """True for sections of a domain where anyone can publish (Google Sites, forums)."""
+    parts = urlsplit(url if "://" in url else "//" + url)
+    host = (parts.hostname or "").lower()
+    labels = host.split(".")
+    if len(labels) > 2 and labels[0] in _UGC_LABELS:
+        return True
+    return any(host == h and parts.path.startswith(p) for h, p in _UGC_PATHS)
+
+
+_WORDS = re.compile(r"[a-z0-9]+")
+
+
+def url_words(url: str) -> str:
+    """Host labels and path words of a URL as plain text ("call-expedia-now" → "call expedia
+    now"), for brand and number detection."""
+    parts = urlsplit(url)
+    path = unquote(parts.path + " " + parts.query)
+    return " ".join(_WORDS.findall((parts.hostname or "") + " " + path.lower()))

@@ -1,0 +1,285 @@
+"""From mentions and sightings to per-number statuses, a verdict, a score and reasons.
+
+The rules, in order:
+1. A page on a domain the allowlist gives to a brand is ``official``: never flagged; numbers it
+   shows that the allowlist lacks are reported as allowlist gaps.
+2. The brands a page is *about* are those it names strongly enough (title, headings, URL,
+   host, repeated mentions in the text). A passing mention does not make a page about a brand.
+3. Each number is tied to the brand that owns it in the allowlist, else to the nearest brand
+   the page is about, and gets a status: verified, retired, other_brand, unverified, invalid.
+4. A number is *advertised* when it is shown as a line to call (support words around it, a
+   ``tel:`` link, repetition), and *quoted as a scam* when its sentence says so; generic
+   "only our numbers are verified" disclaimers do not count as warnings.
+5. ``flagged``: an advertised unverified or invalid number for a brand the page is about, or
+   any advertised number for a brand that has no phone support. ``suspicious``: weaker evidence
+   (retired or another brand's number, or a bad number not clearly advertised). Else ``clean``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from detector import cues
+from detector.brands import Mention
+from detector.report import NumberReport, Reason, Sighting
+
+#: Weight of one mention by where it appears; text mentions are capped (see brand_scores).
+SOURCE_WEIGHT = {"title": 3.0, "host": 3.0, "url": 2.0, "heading": 2.0, "description": 1.0,
+                 "text": 1.0}
+TEXT_CAP = 6.0
+ABOUT_MIN = 2.0  #: score a brand needs for the page to be about it
+ABOUT_RATIO = 0.25  #: …and at least this share of the best brand's score
+NEAR = 300  #: characters around a number in which a brand mention ties the number to it
+FLAG_AT = 0.6  #: score from which a page with an advertised bad number is flagged
+
+
+@dataclass(slots=True)
+class NumberFacts:
+    """What the judge knows of one distinct number on the page."""
+
+    e164: str
+    sightings: list[Sighting]
+    owner: str | None  #: brand the allowlist gives the number to
+    retired: bool = False
+    support: int = 0  #: support words around it, summed over sightings
+    warned_sightings: int = 0
+    brand: str | None = None
+    status: str = "unverified"
+    advertised: bool = False
+    warned: bool = False
+    near_brands: set[str] = field(default_factory=set)
+
+    @property
+    def first(self) -> Sighting:
+        return self.sightings[0]
+
+    @property
+    def count(self) -> int:
+        return max(1, sum(1 for s in self.sightings if s.source == "text"))
+
+
+def brand_scores(mentions: Iterable[Mention]) -> dict[str, float]:
+    """How strongly the page names each brand (weak aliases only reinforce strong ones)."""
+    strong: dict[str, float] = defaultdict(float)
+    text: Counter[str] = Counter()
+    weak: Counter[str] = Counter()
+    seen_sources: set[tuple[str, str]] = set()
+    for mention in mentions:
+        if mention.weak:
+            weak[mention.brand] += 1
+        elif mention.source == "text":
+            text[mention.brand] += 1
+        elif (mention.brand, mention.source) not in seen_sources:
+            seen_sources.add((mention.brand, mention.source))
+            strong[mention.brand] += SOURCE_WEIGHT[mention.source]
+    scores: dict[str, float] = {}
+    for brand in set(strong) | set(text):
+        score = strong[brand] + min(float(text[brand]), TEXT_CAP)
+        scores[brand] = score + min(weak[brand] * 0.5, 2.0)
+    return scores
+
+
+def about(scores: dict[str, float]) -> list[str]:
+    """The brands the page is about, strongest first."""
+    if not scores:
+        return []
+    best = max(scores.values())
+    chosen = [b for b, s in scores.items() if s >= ABOUT_MIN and s >= ABOUT_RATIO * best]
+    return sorted(chosen, key=lambda b: (-scores[b], b))
+
+
+def describe_context(text: str, facts: NumberFacts) -> None:
+    """Fill in support/warning evidence from the words around each sighting."""
+    for sighting in facts.sightings:
+        if sighting.source in ("tel", "jsonld"):
+            facts.support += 2
+            continue
+        if sighting.source != "text":
+            continue
+        lower = text
+        start, end = sighting.start, sighting.end
+        window = lower[max(0, start - 120) : end + 60]
+        facts.support += min(cues.count(cues.SUPPORT, window), 3)
+        sentence_start, sentence_end = cues.sentence_bounds(lower, start, end)
+        sentence = lower[sentence_start:sentence_end]
+        warning = cues.warning_weight(sentence, cues.previous_sentence(lower, sentence_start))
+        if warning >= 2 and warning > cues.count(cues.SUPPORT, sentence):
+            facts.warned_sightings += 1
+
+
+def tie_to_brand(facts: NumberFacts, page_brands: Sequence[str], text_mentions: Sequence[Mention]
+                 ) -> None:
+    """Which brand the number is shown for."""
+    for sighting in facts.sightings:
+        if sighting.source != "text":
+            continue
+        for mention in text_mentions:
+            if mention.end >= sighting.start - NEAR and mention.start <= sighting.end + NEAR // 2:
+                facts.near_brands.add(mention.brand)
+    if facts.owner and (facts.owner in page_brands or facts.owner in facts.near_brands):
+        facts.brand = facts.owner
+        return
+    near = [b for b in page_brands if b in facts.near_brands]
+    facts.brand = near[0] if near else (page_brands[0] if page_brands else None)
+
+
+def assign_status(facts: NumberFacts) -> None:
+    if not facts.first.valid:
+        facts.status = "invalid"
+    elif facts.owner is None:
+        facts.status = "unverified"
+    elif facts.owner != facts.brand and facts.brand is not None:
+        facts.status = "other_brand"
+    else:
+        facts.status = "retired" if facts.retired else "verified"
+
+
+def decide_advertised(facts: NumberFacts) -> None:
+    in_text = sum(1 for s in facts.sightings if s.source == "text")
+    facts.warned = in_text > 0 and facts.warned_sightings >= in_text
+    listed = any(s.source in ("tel", "jsonld", "title", "url") for s in facts.sightings)
+    facts.advertised = not facts.warned and (facts.support > 0 or listed or in_text >= 2)
+
+
+def to_report(facts: NumberFacts, context: str) -> NumberReport:
+    first = facts.first
+    return NumberReport(
+        raw=first.raw,
+        e164=facts.e164,
+        type=first.type,
+        valid=first.valid,
+        status=facts.status,
+        brand=facts.brand,
+        count=facts.count,
+        context=context,
+        sources=sorted({s.source for s in facts.sightings}),
+        obfuscated=any(s.obfuscated for s in facts.sightings),
+        advertised=facts.advertised,
+        warned=facts.warned,
+        owner=facts.owner,
+    )
+
+
+@dataclass(slots=True)
+class PageSignals:
+    """Page-wide evidence the score uses."""
+
+    toll_free_claim: bool = False
+    claims_official: bool = False
+    disclaimer: bool = False
+    urgency: bool = False
+    foreign_domain_brands: list[str] = field(default_factory=list)
+    page_brands: list[str] = field(default_factory=list)
+    no_phone_support: set[str] = field(default_factory=set)  #: brands with phone_support false
+
+
+def judge(numbers: list[NumberFacts], page_brands: list[str], signals: PageSignals
+          ) -> tuple[str, float, list[Reason]]:
+    """Verdict, score and reasons for a page that is not on an official domain."""
+    advertised = [n for n in numbers if n.advertised and n.brand in page_brands]
+    bad = [n for n in advertised if n.status in ("unverified", "invalid")]
+    no_support = [n for n in advertised if n.brand in signals.no_phone_support]
+    reasons: list[Reason] = []
+    score = 0.0
+    if bad or no_support:
+        score = 0.6
+        reasons += _bad_number_reasons(bad, no_support)
+        score += _signal_reasons(bad or no_support, numbers, signals, reasons)
+    else:
+        score = _weak_reasons(numbers, advertised, page_brands, reasons)
+    score = min(score, 1.0)
+    if bad or no_support:
+        verdict = "flagged" if score >= FLAG_AT else "suspicious"
+    else:
+        verdict = "suspicious" if score >= 0.3 else "clean"
+    return verdict, score, reasons
+
+
+def _bad_number_reasons(bad: list[NumberFacts], no_support: list[NumberFacts]) -> list[Reason]:
+    reasons = []
+    unverified = [n for n in bad if n.status == "unverified"]
+    invalid = [n for n in bad if n.status == "invalid"]
+    if unverified:
+        reasons.append(Reason("unverified_number", _plural(
+            unverified, "is advertised as {brand}'s line but is not in the verified allowlist")))
+    if invalid:
+        reasons.append(Reason("invalid_number", _plural(
+            invalid, "is not a valid phone number, yet is advertised as a support line")))
+    brands = sorted({n.brand for n in no_support if n.brand})
+    if brands:
+        reasons.append(Reason("brand_has_no_phone_support",
+                              f"{', '.join(brands)} publishes no phone support line at all; "
+                              "any number advertised as theirs is fake"))
+    return reasons
+
+
+def _signal_reasons(bad: list[NumberFacts], numbers: list[NumberFacts], signals: PageSignals,
+                    reasons: list[Reason]) -> float:
+    bonus = 0.0
+    checks = [
+        (signals.toll_free_claim, 0.1, "toll_free_claim",
+         "the page presents the number as a toll-free customer-care line"),
+        (signals.claims_official or signals.disclaimer, 0.1, "claims_official",
+         "the page claims its numbers are official or verified"),
+        (any(n.first.obfuscated or any(s.obfuscated for s in n.sightings) for n in bad), 0.15,
+         "obfuscated_number", "the number is written with symbols or spacing that evade filters"),
+        (any(n.count >= 3 for n in bad), 0.1, "number_repeated",
+         "the number is repeated over and over, a spam trait"),
+        (bool(signals.foreign_domain_brands), 0.1, "brand_in_foreign_domain",
+         f"the host name carries {', '.join(signals.foreign_domain_brands)} on a domain the brand "
+         "does not own"),
+        (signals.urgency, 0.05, "urgency_language", "the page pushes the reader to call at once"),
+        (any(s.source == "url" for n in bad for s in n.sightings), 0.1, "number_in_url",
+         "the number is in the page's address, a spam trait"),
+    ]
+    for condition, weight, code, message in checks:
+        if condition:
+            bonus += weight
+            reasons.append(Reason(code, message))
+    reused = [n for n in bad if len(n.near_brands & set(signals.page_brands)) >= 2]
+    if reused:
+        bonus += 0.1
+        reasons.append(Reason("number_reused_across_brands", _plural(
+            reused, "is advertised for several brands on the same page")))
+    return bonus
+
+
+def _weak_reasons(numbers: list[NumberFacts], advertised: list[NumberFacts],
+                  page_brands: list[str], reasons: list[Reason]) -> float:
+    score = 0.0
+    retired = [n for n in advertised if n.status == "retired"]
+    other = [n for n in advertised if n.status == "other_brand"]
+    loose = [n for n in numbers if not n.advertised and not n.warned and n.brand in page_brands
+             and n.status in ("unverified", "invalid")]
+    warned = [n for n in numbers if n.warned]
+    verified = [n for n in advertised if n.status == "verified"]
+    if retired:
+        score = max(score, 0.4)
+        reasons.append(Reason("retired_number", _plural(
+            retired, "is a retired {brand} line advertised as current")))
+    if other:
+        score = max(score, 0.4)
+        reasons.append(Reason("other_brand_number", _plural(
+            other, "belongs to another protected brand than the one it is shown for")))
+    if loose:
+        score = max(score, 0.2)
+        reasons.append(Reason("unverified_number", _plural(
+            loose, "is not in the allowlist, but the page does not present it as a support line")))
+    if warned:
+        reasons.append(Reason("quoted_as_scam", _plural(
+            warned, "is quoted as a scam number, not advertised")))
+    if verified:
+        reasons.append(Reason("verified_number", _plural(
+            verified, "is a verified {brand} line")))
+    return score
+
+
+def _plural(numbers: Sequence[NumberFacts], template: str) -> str:
+    shown = ", ".join(n.e164 for n in numbers[:5]) + (" …" if len(numbers) > 5 else "")
+    brand = numbers[0].brand or "the brand"
+    verb = template.format(brand=brand)
+    if len(numbers) > 1:
+        verb = verb.replace("is ", "are ", 1).replace("is advertised", "are advertised")
+    return f"{shown} {verb}"

@@ -1,0 +1,92 @@
+"""Unicode normalisation that undoes the tricks scam pages use to hide numbers from matchers.
+
+NFKC folds superscript, fullwidth and mathematical digits to ASCII; format characters (zero-width
+joiners, BOMs, soft hyphens) and variation selectors are dropped; decimal digits of other scripts
+become ASCII. Offsets into the normalised text map back to the original, so evidence can quote
+the number exactly as printed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+
+
+def _fold_char(char: str) -> str:
+    category = unicodedata.category(char)
+    # Cf: ZWJ/ZWNJ/ZWSP/BOM/soft hyphen/bidi marks; Mn: variation selectors (U+FE0E/F) and
+    # combining marks such as the keycap U+20E3: invisible padding between digits.
+    if category in ("Cf", "Mn", "Me"):
+        return ""
+    if category == "Nd":  # Arabic-Indic, Devanagari… digits, which NFKC leaves alone
+        return str(unicodedata.digit(char))
+    return unicodedata.normalize("NFKC", char)
+
+
+def _fold(chunk: str) -> str:
+    return "".join(_fold_char(char) for char in chunk)
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """Normalised text plus the map back to offsets in the original."""
+
+    text: str
+    original: str
+    # Sorted anchors (normalised offset, original offset) at each point where lengths diverge.
+    _norm_starts: tuple[int, ...]
+    _orig_starts: tuple[int, ...]
+
+    def original_offset(self, offset: int) -> int:
+        """The offset in the original text of normalised offset ``offset``."""
+        index = bisect_right(self._norm_starts, offset) - 1
+        if index < 0:
+            return offset
+        return self._orig_starts[index] + (offset - self._norm_starts[index])
+
+    def original_slice(self, start: int, end: int) -> str:
+        """The original text behind ``text[start:end]``."""
+        return self.original[self.original_offset(start) : self.original_offset(end)]
+
+
+def normalize(text: str) -> Normalized:
+    """Fold ``text`` for matching; ASCII text is returned as is (the common, fast case)."""
+    if text.isascii():
+        return Normalized(text, text, (), ())
+    parts: list[str] = []
+    norm_starts: list[int] = []
+    orig_starts: list[int] = []
+    position = norm_length = 0
+    for match in _NON_ASCII_RUN.finditer(text):
+        parts.append(text[position : match.start()])
+        norm_length += match.start() - position
+        folded = _fold(match.group())
+        # Anchor both ends of the run, so offsets inside it land at its start and offsets
+        # after it shift by the length difference.
+        norm_starts.append(norm_length)
+        orig_starts.append(match.start())
+        parts.append(folded)
+        norm_length += len(folded)
+        norm_starts.append(norm_length)
+        orig_starts.append(match.end())
+        position = match.end()
+    parts.append(text[position:])
+    return Normalized("".join(parts), text, tuple(norm_starts), tuple(orig_starts))
+
+
+def fold_text(text: str) -> str:
+    """Normalised text only (no offset map)."""
+    return text if text.isascii() else _fold(text)
+
+
+def lower_same_length(text: str) -> str:
+    """``text.lower()``, unless lowering changes the length (``İ`` → ``i̇``): then per character,
+    so offsets into the result stay offsets into ``text``."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(char.lower()[0] for char in text)

@@ -1,0 +1,286 @@
+"""Find phone numbers in normalised text, including the obfuscated forms scam pages use.
+
+``phonenumbers.PhoneNumberMatcher`` is both slow on long pages and blind to most obfuscation
+(``1⚚888⚚276⚚8917``, ``1-8 6 6-2 8 4``, ``[+1_854_(212)9696]``, vanity letters). So the scan is
+our own: one regex finds runs of digit groups joined by short runs of any non-alphanumeric
+characters; each run is split into numbers by trying the longest digit prefix that
+``phonenumbers`` accepts. Only those runs ever reach ``phonenumbers.parse``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+import phonenumbers
+from phonenumbers import PhoneNumberFormat, PhoneNumberType
+
+# Digit groups joined by at most four separator characters: anything but letters, digits,
+# line breaks, list punctuation and "+" (which always starts a new number). Obfuscators pick
+# new symbols all the time, so separators are a negative class, not a list.
+_SEP = r"(?:[^\w\n\r\f\v,;!?+]|_){1,4}"
+_CANDIDATE = re.compile(rf"\+?\d+(?:{_SEP}\d+)*")
+_GROUP = re.compile(r"\d+")
+
+# Letters O/o, l, I that stand for 0 and 1 inside digit runs ("1-8OO-555-O199").
+_LOOKALIKE_TOKEN = re.compile(r"(?<![A-Za-z])(?=[0-9OoIl]*\d)[0-9OoIl]{2,}(?![A-Za-z])")
+_LOOKALIKE_MAP = str.maketrans("OoIl", "0011")
+
+# Vanity numbers: a toll-free prefix then letter/digit groups joined by - or . ("1-800-OK-CANON",
+# "800-HP-INVENT", "1-800-MICROSOFT").
+_VANITY = re.compile(
+    r"(?<![\w+])(?:\+?1[-. ]?)?\(?8(?:00|33|44|55|66|77|88)\)?[-.]"
+    r"(?=[A-Z0-9-.]*[A-Z][A-Z0-9-.]*[A-Z])[A-Z0-9]+(?:[-.][A-Z0-9]+)*(?![\w])"
+)
+
+_DATE = re.compile(
+    r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2}))$"
+)
+_CURRENCY_BEFORE = re.compile(r"[$€£¥₹₩₽¢]\s?$|\b(?:USD|EUR|GBP|INR|Rs\.?|US\$)\s?$")
+_PERCENT_AFTER = re.compile(r"^\s?%")
+# Words that make a digit run an identifier, not a phone line ("Order #", "ISBN", "ref:").
+_ID_BEFORE = re.compile(
+    r"(?:\b(?:order|invoice|ref(?:erence)?|tracking|confirmation|isbn|sku|serial|model|"
+    r"part|item|product|transaction|txn|case|ticket|account|acct|policy|claim|receipt|"
+    r"patent|zip|postcode|postal code|pin|otp|code|id|no|nr)\b\.?\s*"
+    r"(?:number|num|no|nr|id|code)?\.?\s*[:#]?\s*[#:]?\s*$)|(?:[A-Za-z]{1,6}[-_#/:]$)",
+    re.IGNORECASE,
+)
+
+_TYPE_NAMES = {
+    PhoneNumberType.FIXED_LINE: "fixed_line",
+    PhoneNumberType.MOBILE: "mobile",
+    PhoneNumberType.FIXED_LINE_OR_MOBILE: "fixed_line_or_mobile",
+    PhoneNumberType.TOLL_FREE: "toll_free",
+    PhoneNumberType.PREMIUM_RATE: "premium_rate",
+    PhoneNumberType.SHARED_COST: "shared_cost",
+    PhoneNumberType.VOIP: "voip",
+    PhoneNumberType.PERSONAL_NUMBER: "personal_number",
+    PhoneNumberType.PAGER: "pager",
+    PhoneNumberType.UAN: "uan",
+    PhoneNumberType.VOICEMAIL: "voicemail",
+    PhoneNumberType.UNKNOWN: "unknown",
+}
+
+MIN_DIGITS = 7  #: shorter runs are short codes (911, 611) or not numbers at all
+MAX_DIGITS = 15  #: E.164 maximum
+_MIN_INTERNATIONAL = 8  #: "+" and country code plus a plausible subscriber number
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A number found in text: where, as printed, and what phonenumbers made of it."""
+
+    start: int
+    end: int
+    e164: str
+    region: str | None
+    type: str
+    valid: bool
+    obfuscated: bool
+    national: str  #: national significant number, for matching labels written without "+"
+
+
+def number_type_name(number: phonenumbers.PhoneNumber) -> str:
+    return _TYPE_NAMES.get(phonenumbers.number_type(number), "unknown")
+
+
+def _describe(number: phonenumbers.PhoneNumber, valid: bool) -> tuple[str, str | None, str]:
+    e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
+    region = phonenumbers.region_code_for_number(number) if valid else None
+    kind = number_type_name(number) if valid else "unknown"
+    return e164, region, kind
+
+
+class NumberParser:
+    """Turns digit strings into numbers, trying the page's regions in order.
+
+    ``known`` tells whether an E.164 number is in the allowlist: when the same digits are valid
+    in several regions (``1800 419 0157`` in the US and in India), the allowlisted reading wins.
+    """
+
+    def __init__(self, regions: Sequence[str], known: Callable[[str], object] | None = None):
+        self.regions = tuple(dict.fromkeys(regions)) or ("US",)
+        self.known = known or (lambda _e164: None)
+        self._cache: dict[tuple[str, bool], tuple[phonenumbers.PhoneNumber, bool] | None] = {}
+
+    def parse(self, digits: str, international: bool) -> tuple[phonenumbers.PhoneNumber, bool] | None:
+        """(number, valid) for ``digits``, or None when they are no phone number."""
+        key = (digits, international)
+        if key not in self._cache:
+            self._cache[key] = self._parse(digits, international)
+        return self._cache[key]
+
+    def _parse(self, digits: str, international: bool) -> tuple[phonenumbers.PhoneNumber, bool] | None:
+        if international:
+            return self._parse_international(digits)
+        if digits.startswith("00") and not digits.startswith("000"):
+            # "00" is the international prefix almost everywhere but North America.
+            found = self._parse_international(digits[2:], require_valid=True)
+            if found:
+                return found
+        first_valid = None
+        for region in self.regions:
+            number = _try_parse(digits, region)
+            if number is None or not phonenumbers.is_valid_number(number):
+                continue
+            if self.known(phonenumbers.format_number(number, PhoneNumberFormat.E164)):
+                return number, True
+            first_valid = first_valid or (number, True)
+        return first_valid
+
+    def _parse_international(
+        self, digits: str, require_valid: bool = False
+    ) -> tuple[phonenumbers.PhoneNumber, bool] | None:
+        if len(digits) < _MIN_INTERNATIONAL:
+            return None
+        number = _try_parse("+" + digits, None)
+        if number is None:
+            return None
+        if phonenumbers.is_valid_number(number):
+            return number, True
+        if require_valid or not phonenumbers.region_codes_for_country_code(number.country_code):
+            return None
+        # Written in full international form but not assigned: still a number the page tells
+        # people to dial, and an invalid one is a signal in itself.
+        return number, False
+
+
+def _try_parse(text: str, region: str | None) -> phonenumbers.PhoneNumber | None:
+    try:
+        return phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+
+
+def unfold_lookalikes(text: str) -> str:
+    """Replace O/o/I/l inside digit tokens with 0/1, keeping the length (offsets stay valid)."""
+    if not any(char in text for char in "OoIl"):
+        return text
+    return _LOOKALIKE_TOKEN.sub(lambda m: m.group().translate(_LOOKALIKE_MAP), text)
+
+
+def _is_vetoed(text: str, start: int, end: int, run: str) -> bool:
+    """Dates, prices, percentages and identifiers are not phone numbers."""
+    if "+" not in run and _DATE.match(run.strip("()[] ")):
+        return True
+    before = text[max(0, start - 32) : start]
+    if _CURRENCY_BEFORE.search(before) or _PERCENT_AFTER.match(text[end : end + 2]):
+        return True
+    if run.startswith("+"):
+        return False
+    # Letters glued to a plain digit string make a code ("SKU12345678"); glued to a run with
+    # separators they are obfuscation ("account1⚚888⚚276⚚8917").
+    if before[-1:].isalpha():
+        return run.isdigit()
+    return bool(_ID_BEFORE.search(before))
+
+
+_PLAIN_SEPARATORS = frozenset(" -.()/")
+
+
+def _looks_obfuscated(run: str) -> bool:
+    """Separators no honest page uses, or digits spaced out one by one."""
+    separators = [char for char in run if not char.isdigit() and char != "+"]
+    if any(char not in _PLAIN_SEPARATORS for char in separators) or run.count("(") > 1:
+        return True
+    groups = _GROUP.findall(run)
+    return len(groups) >= 6 and sum(len(g) == 1 for g in groups) >= 4
+
+
+def _segments(run: str, offset: int) -> Iterator[tuple[list[tuple[str, int, int]], bool]]:
+    """Split a run at each "+": (digit groups with absolute offsets, international?)."""
+    start = 0
+    for piece in re.split(r"(?=\+)", run):
+        groups = [(m.group(), offset + start + m.start(), offset + start + m.end())
+                  for m in _GROUP.finditer(piece)]
+        if groups:
+            yield groups, piece.startswith("+")
+        start += len(piece)
+
+
+def _split_groups(
+    groups: list[tuple[str, int, int]], international: bool, parser: NumberParser
+) -> Iterator[tuple[int, int, phonenumbers.PhoneNumber, bool]]:
+    """Longest prefix of groups that parses, then the rest: (start, end, number, valid)."""
+    i = 0
+    while i < len(groups):
+        plus = international and i == 0
+        found = _longest(groups, i, plus, parser, want_valid=True)
+        if found is None and plus:
+            # A "+" number no reading makes valid: keep the longest plausible one as invalid
+            # (advertising an unassigned number is itself a signal).
+            found = _longest(groups, i, plus, parser, want_valid=False)
+        if found is None:
+            if plus:
+                return  # a "+" run that never parses: the rest is its debris
+            i += 1
+            continue
+        j, number, valid = found
+        yield groups[i][1], groups[j][2], number, valid
+        i = j + 1
+
+
+def _longest(groups: list[tuple[str, int, int]], i: int, plus: bool, parser: NumberParser,
+             want_valid: bool) -> tuple[int, phonenumbers.PhoneNumber, bool] | None:
+    ends = []
+    total = 0
+    for j in range(i, len(groups)):
+        total += len(groups[j][0])
+        if total > MAX_DIGITS + 2:
+            break
+        ends.append((j, total))
+    minimum = _MIN_INTERNATIONAL if plus else MIN_DIGITS
+    fallback = None
+    for j, total in reversed(ends):
+        if total < minimum:
+            break
+        parsed = parser.parse("".join(g[0] for g in groups[i : j + 1]), plus)
+        if parsed is None:
+            continue
+        number, valid = parsed
+        if valid == want_valid or (not want_valid and valid):
+            if want_valid or phonenumbers.is_possible_number(number):
+                return j, number, valid
+            fallback = fallback or (j, number, valid)
+    return fallback
+
+
+def find_numbers(text: str, parser: NumberParser) -> Iterator[Found]:
+    """Every phone number in ``text`` (already normalised), in order of appearance."""
+    scan = unfold_lookalikes(text)
+    for match in _CANDIDATE.finditer(scan):
+        run = match.group()
+        if sum(char.isdigit() for char in run) < MIN_DIGITS and "+" not in run:
+            continue
+        if _is_vetoed(scan, match.start(), match.end(), run):
+            continue
+        for groups, international in _segments(run, match.start()):
+            for start, end, number, valid in _split_groups(groups, international, parser):
+                if international:
+                    start = max(match.start(), start - 1) if scan[start - 1] == "+" else start
+                printed = scan[start:end]
+                yield _found(number, valid, start, end, _looks_obfuscated(printed)
+                             or printed != text[start:end])
+    yield from _find_vanity(text, parser)
+
+
+def _find_vanity(text: str, parser: NumberParser) -> Iterator[Found]:
+    for match in _VANITY.finditer(text):
+        converted = phonenumbers.convert_alpha_characters_in_number(match.group())
+        digits = "".join(char for char in converted if char.isdigit())
+        if digits.startswith("1"):
+            digits = digits[:11]
+        else:
+            digits = digits[:10]
+        parsed = parser.parse(digits, False)
+        if parsed:
+            yield _found(parsed[0], parsed[1], match.start(), match.end(), False)
+
+
+def _found(number: phonenumbers.PhoneNumber, valid: bool, start: int, end: int,
+           obfuscated: bool) -> Found:
+    e164, region, kind = _describe(number, valid)
+    return Found(start, end, e164, region, kind, valid, obfuscated,
+                 str(number.national_number))

@@ -1,0 +1,164 @@
+"""What a victim reads and what a browser would dial: the text sources of one page.
+
+HTML is parsed once with lxml (bs4's fastest tree builder, without bs4's per-node cost): visible
+text with block boundaries kept as line breaks (so table cells never glue into a fake number),
+title, meta description, headings, ``tel:`` links, JSON-LD ``telephone`` values and the
+document language.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree, html
+
+from detector.decode import UnsupportedContent, decode, repair_mojibake
+
+_SKIP = frozenset({"script", "style", "template", "head", "svg", "math", "iframe", "object"})
+_BLOCK = frozenset(
+    "address article aside blockquote body br dd details dialog div dl dt fieldset figcaption "
+    "figure footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol option p pre section summary "
+    "table tbody td tfoot th thead title tr ul button label select textarea caption".split()
+)
+_HEADINGS = frozenset({"h1", "h2", "h3"})
+_LOOKS_HTML = re.compile(r"<(?:!doctype|html|head|body|p|div|a|span|br|table|meta|title)\b", re.I)
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+
+@dataclass(slots=True)
+class PageText:
+    """The readable parts of a page."""
+
+    text: str
+    is_html: bool
+    title: str = ""
+    description: str = ""
+    language: str | None = None
+    headings: list[str] = field(default_factory=list)
+    tel_links: list[str] = field(default_factory=list)  #: the number part of each tel: href
+    jsonld_phones: list[str] = field(default_factory=list)
+    truncated: bool = False
+
+
+def read_page(content: bytes | str, content_type: str | None = None) -> PageText:
+    """Decode and parse ``content``; raises UnsupportedContent for binary or empty input."""
+    truncated = False
+    if isinstance(content, bytes):
+        content, truncated = decode(content, content_type)
+    if not content.strip():
+        raise UnsupportedContent("empty page")
+    content = repair_mojibake(content)
+    if _is_html(content, content_type):
+        page = _read_html(content)
+    else:
+        page = _read_plain(content)
+    page.truncated = truncated
+    return page
+
+
+def _is_html(content: str, content_type: str | None) -> bool:
+    if content_type and "html" in content_type.lower():
+        return True
+    if content_type and content_type.lower().startswith("text/plain"):
+        return False
+    return bool(_LOOKS_HTML.search(content[:4096]))
+
+
+def _read_plain(content: str) -> PageText:
+    text = _tidy(content)
+    title = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    return PageText(text=text, is_html=False, title=title[:300])
+
+
+def _tidy(text: str) -> str:
+    text = _SPACES.sub(" ", text)
+    return _BLANK_LINES.sub("\n\n", text).strip()
+
+
+def _read_html(content: str) -> PageText:
+    try:
+        root = html.document_fromstring(content)
+    except (etree.ParserError, ValueError):
+        # lxml rejects a few degenerate documents (an XML declaration in a str, only comments);
+        # read them as text rather than fail.
+        return _read_plain(re.sub(r"<[^>]*>", " ", content))
+    page = PageText(text=_tidy("".join(_visible_parts(root))), is_html=True)
+    page.title = _tidy(root.findtext(".//title") or "")[:300]
+    page.language = (root.get("lang") or root.get("xml:lang") or "").strip() or None
+    page.description = _meta_description(root)
+    page.headings = [_tidy(h.text_content())[:300] for h in root.iter(*_HEADINGS)][:50]
+    page.tel_links = list(_tel_links(root))
+    page.jsonld_phones = list(_jsonld_phones(root))
+    return page
+
+
+def _visible_parts(root: Any) -> Iterator[str]:
+    # An explicit stack, not recursion: adversarial pages nest tens of thousands deep. (lxml's
+    # iterwalk is no help here: it skips comments and with them the text that follows them.)
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        element, closing = stack.pop()
+        tag = element.tag if isinstance(element.tag, str) else None
+        if closing:
+            if tag in _BLOCK:
+                yield "\n"
+            if element.tail and element is not root:
+                yield element.tail
+            continue
+        if tag is None or tag in _SKIP:  # comments, processing instructions, scripts
+            if element.tail:
+                yield element.tail
+            continue
+        if tag in _BLOCK:
+            yield "\n"
+        if element.text:
+            yield element.text
+        stack.append((element, True))
+        stack.extend((child, False) for child in reversed(element))
+
+
+def _meta_description(root: Any) -> str:
+    for meta in root.iter("meta"):
+        name = (meta.get("name") or meta.get("property") or "").lower()
+        if name in ("description", "og:description", "og:title", "twitter:title"):
+            content = meta.get("content")
+            if content:
+                return _tidy(content)[:1000]
+    return ""
+
+
+def _tel_links(root: Any) -> Iterator[str]:
+    for anchor in root.iter("a"):
+        href = (anchor.get("href") or "").strip()
+        if href[:4].lower() in ("tel:", "sms:") or href[:7].lower() == "callto:":
+            yield href.split(":", 1)[1].split("?", 1)[0][:64]
+
+
+def _jsonld_phones(root: Any) -> Iterator[str]:
+    for script in root.iter("script"):
+        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text)
+        except ValueError:
+            # Broken JSON-LD is common; the telephone value is still worth a regex.
+            yield from re.findall(r'"(?:telephone|faxNumber)"\s*:\s*"([^"]{4,40})"', script.text)
+            continue
+        yield from _walk_phones(data)
+
+
+def _walk_phones(data: Any) -> Iterator[str]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "telephone" and isinstance(value, str):
+                yield value[:64]
+            else:
+                yield from _walk_phones(value)
+    elif isinstance(data, list):
+        for item in data:
+            yield from _walk_phones(item)
