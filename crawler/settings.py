@@ -122,13 +122,13 @@ HTTPCACHE_GZIP = True
 # --- Pipeline and extensions -----------------------------------------------------------------
 
 ITEM_PIPELINES = {
+    "crawler.pipelines.PageLimitPipeline": 100,
     "crawler.pipelines.DetectorPipeline": 300,
     "crawler.pipelines.StorePipeline": 800,
 }
 
 EXTENSIONS = {
     "crawler.progress.ProgressReporter": 500,
-    "crawler.runrecord.RunRecorder": 510,
 }
 
 # --- scamlines -------------------------------------------------------------------------------

@@ -377,6 +377,8 @@ class Store:
     def __init__(self, db: sqlite_utils.Database, path: Path) -> None:
         self.db = db
         self.path = path
+        #: Bodies larger than this are hashed and measured but not stored (None: no limit).
+        self.body_maxsize: int | None = None
 
     def close(self) -> None:
         """Close the connection (idempotent)."""
@@ -470,7 +472,9 @@ class Store:
         self, run_id: int, batch: Sequence[tuple[FetchRecord, PageReport | None]]
     ) -> list[RecordedPage]:
         """Record several fetches in one transaction (bodies are compressed beforehand)."""
-        prepared = [(fetch, report, _compress(fetch.body)) for fetch, report in batch]
+        prepared = [
+            (fetch, report, _compress(fetch.body, self.body_maxsize)) for fetch, report in batch
+        ]
         with self._writing() as db:
             return [
                 _record(db, run_id, fetch, report, digest, blob)
@@ -623,14 +627,15 @@ def _record(
     fetch: FetchRecord,
     report: PageReport | None,
     digest: str,
-    blob: bytes,
+    blob: bytes | None,
 ) -> RecordedPage:
     now = fetch.fetched_at
-    db.execute(
-        "INSERT INTO bodies (sha256, body, size, content_type) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT(sha256) DO NOTHING",
-        [digest, blob, len(fetch.body), fetch.content_type],
-    )
+    if blob is not None:
+        db.execute(
+            "INSERT INTO bodies (sha256, body, size, content_type) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(sha256) DO NOTHING",
+            [digest, blob, len(fetch.body), fetch.content_type],
+        )
     page_id = _upsert_page(db, run_id, fetch, report, digest)
     capture_id = _insert_capture(db, run_id, page_id, fetch, digest)
     verdict = report.verdict if report is not None else None
@@ -861,8 +866,11 @@ def sighting_id(page_id: int, e164: str, source: str, start: int, end: int, raw:
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _compress(body: bytes) -> tuple[str, bytes]:
-    return hashlib.sha256(body).hexdigest(), zlib.compress(body, BODY_COMPRESSION_LEVEL)
+def _compress(body: bytes, maxsize: int | None) -> tuple[str, bytes | None]:
+    digest = hashlib.sha256(body).hexdigest()
+    if maxsize is not None and len(body) > maxsize:
+        return digest, None
+    return digest, zlib.compress(body, BODY_COMPRESSION_LEVEL)
 
 
 def _dumps(value: Any) -> str:

@@ -8,6 +8,7 @@ Sites, community forums) are not the brand speaking, so they never count as offi
 
 from __future__ import annotations
 
+import contextlib
 import re
 from functools import cache
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -72,10 +73,8 @@ def host_of(url_or_host: str) -> str:
         return ""
     host = host.rstrip(".").lower()
     if "xn--" in host:
-        try:
+        with contextlib.suppress(idna.IDNAError):  # keep the punycode form when not decodable
             host = idna.decode(host)
-        except idna.IDNAError:
-            pass
     return host
 
 

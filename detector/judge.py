@@ -228,8 +228,8 @@ def _signal_reasons(bad: list[NumberFacts], numbers: list[NumberFacts], signals:
         (any(n.count >= 3 for n in bad), 0.1, "number_repeated",
          "the number is repeated over and over, a spam trait"),
         (bool(signals.foreign_domain_brands), 0.1, "brand_in_foreign_domain",
-         f"the host name carries {', '.join(signals.foreign_domain_brands)} on a domain the brand "
-         "does not own"),
+         (f"the host name carries {', '.join(signals.foreign_domain_brands)} on a domain the "
+          "brand does not own")),
         (signals.urgency, 0.05, "urgency_language", "the page pushes the reader to call at once"),
         (any(s.source == "url" for n in bad for s in n.sightings), 0.1, "number_in_url",
          "the number is in the page's address, a spam trait"),

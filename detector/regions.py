@@ -7,7 +7,7 @@ import re
 import phonenumbers
 
 DEFAULT_REGION = "US"
-_LANG_REGION = re.compile(r"^[a-z]{2,3}[-_]([a-z]{2})\b", re.I)
+_LANG_REGION = re.compile(r"^[a-z]{2,3}[-_]([a-z]{2})\b", re.IGNORECASE)
 # Generic TLDs and ccTLDs used as generic ones tell nothing about the audience.
 _NOT_COUNTRIES = frozenset({"co", "io", "ai", "tv", "me", "ws", "cc", "fm", "ly", "to", "gg"})
 _TLD_REGION = {"uk": "GB", "su": "RU"}

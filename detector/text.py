@@ -20,12 +20,10 @@ from detector.decode import UnsupportedContent, decode, repair_mojibake
 
 _SKIP = frozenset({"script", "style", "template", "head", "svg", "math", "iframe", "object"})
 _BLOCK = frozenset(
-    "address article aside blockquote body br dd details dialog div dl dt fieldset figcaption "
-    "figure footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol option p pre section summary "
-    "table tbody td tfoot th thead title tr ul button label select textarea caption".split()
+    ["address", "article", "aside", "blockquote", "body", "br", "dd", "details", "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "option", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "title", "tr", "ul", "button", "label", "select", "textarea", "caption"]
 )
 _HEADINGS = frozenset({"h1", "h2", "h3"})
-_LOOKS_HTML = re.compile(r"<(?:!doctype|html|head|body|p|div|a|span|br|table|meta|title)\b", re.I)
+_LOOKS_HTML = re.compile(r"<(?:!doctype|html|head|body|p|div|a|span|br|table|meta|title)\b", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 

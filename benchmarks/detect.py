@@ -1,0 +1,140 @@
+"""Detector speed against the naive baseline, in one run, on the same pages.
+
+Baseline: BeautifulSoup(html, "lxml").get_text() then phonenumbers.PhoneNumberMatcher over the
+whole text (Leniency.VALID, region US) — the obvious implementation. Pages:
+  * seed: the seed page 003_… of ../shared/corpus rendered as HTML (each line a <p>);
+  * corpus: every page of ../shared/corpus;
+  * 1 MB: a generated digit-heavy page (tables of prices, dates and order numbers with a few
+    real numbers inside).
+Prints pages/second for each, the ratios, one-core throughput over the corpus, import+load
+time, resident memory over 10,000 analyses, and checks the corpus results are unchanged.
+
+Run: python benchmarks/detect.py [--corpus ../shared/corpus] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = "003_0e95336ad64cd363.txt"
+
+
+def baseline(page: bytes) -> int:
+    import phonenumbers
+    from bs4 import BeautifulSoup
+
+    text = BeautifulSoup(page, "lxml").get_text(" ")
+    matcher = phonenumbers.PhoneNumberMatcher(text, "US", leniency=phonenumbers.Leniency.VALID)
+    return sum(1 for _ in matcher)
+
+
+def seed_as_html(corpus: Path) -> bytes:
+    lines = (corpus / "pages" / SEED).read_text("utf-8").splitlines()
+    body = "\n".join(f"<p>{html.escape(line)}</p>" for line in lines)
+    return f"<html><head><title>{html.escape(lines[0])}</title></head><body>{body}</body></html>".encode()
+
+
+def digit_heavy_page(size: int = 1_000_000, seed: int = 7) -> bytes:
+    rng = random.Random(seed)
+    rows = []
+    real = ["Call Norton support at 1-888-276-4410 today", "Helpline: +44 20 7946 0000",
+            "toll free ☎ 1⚚877⚚339⚚1140"]
+    total = 0
+    while total < size:
+        row = (f"<tr><td>ORD-{rng.randrange(10**9, 10**10)}</td>"
+               f"<td>{rng.randrange(1, 28):02d}/{rng.randrange(1, 12):02d}/20{rng.randrange(10, 30)}</td>"
+               f"<td>${rng.randrange(1, 99999)}.{rng.randrange(0, 99):02d}</td>"
+               f"<td>{rng.randrange(1000, 99999)} units</td><td>{rng.randrange(0, 100)}%</td></tr>")
+        if rng.random() < 0.002:
+            row += f"<tr><td colspan=5>{rng.choice(real)}</td></tr>"
+        rows.append(row)
+        total += len(row)
+    return ("<html><head><title>Order history</title></head><body><table>"
+            + "".join(rows) + "</table></body></html>").encode()
+
+
+def pages_per_second(function, pages: list[bytes], min_seconds: float) -> float:
+    done, start = 0, time.perf_counter()
+    while True:
+        for page in pages:
+            function(page)
+        done += len(pages)
+        elapsed = time.perf_counter() - start
+        if elapsed >= min_seconds:
+            return done / elapsed
+
+
+def import_and_load_seconds() -> float:
+    code = ("import time; t=time.perf_counter(); import detector, allowlist; "
+            "allowlist.load(); print(time.perf_counter()-t)")
+    runs = [float(subprocess.check_output([sys.executable, "-c", code], text=True))
+            for _ in range(3)]
+    return min(runs)
+
+
+def memory_over(analyze, pages: list[bytes], count: int) -> tuple[float, float]:
+    """Max RSS (MiB) after 10% and after all of ``count`` analyses."""
+    early = 0.0
+    for i in range(count):
+        analyze(pages[i % len(pages)])
+        if i == count // 10:
+            early = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return early, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    parser.add_argument("--quick", action="store_true", help="shorter timings, 1,000 pages")
+    args = parser.parse_args()
+    if not (args.corpus / "labels.jsonl").is_file():
+        print(f"corpus not found at {args.corpus}; pass --corpus", file=sys.stderr)
+        return 2
+    import allowlist
+    import detector
+    from crawler.evaluate import evaluate, summarize
+
+    al = allowlist.load()
+
+    def analyze(page: bytes) -> object:
+        return detector.analyze(page, allowlist=al)
+
+    seconds = 1.0 if args.quick else 3.0
+    corpus_pages = [p.read_bytes() for p in sorted((args.corpus / "pages").glob("*.txt"))]
+    sets = {"seed page as HTML": [seed_as_html(args.corpus)], "corpus pages": corpus_pages,
+            "1 MB digit-heavy page": [digit_heavy_page()]}
+    analyze(corpus_pages[0])  # warm caches both ways before timing
+    baseline(corpus_pages[0])
+    print(f"{'pages':24} {'detector p/s':>13} {'baseline p/s':>13} {'ratio':>7}")
+    ratios = {}
+    for name, pages in sets.items():
+        ours = pages_per_second(analyze, pages, seconds)
+        theirs = pages_per_second(baseline, pages, seconds)
+        ratios[name] = ours / theirs
+        print(f"{name:24} {ours:13.1f} {theirs:13.1f} {ours / theirs:6.1f}x")
+    print(f"import detector + load bundled allowlist: {import_and_load_seconds():.3f} s")
+    count = 1_000 if args.quick else 10_000
+    early, late = memory_over(analyze, corpus_pages, count)
+    print(f"resident memory over {count:,} analyses: {early:.0f} MiB after 10%, "
+          f"{late:.0f} MiB at the end")
+    summary = summarize(list(evaluate(args.corpus, al)))
+    print(f"corpus check: precision {summary.precision:.3f}, recall {summary.recall:.3f}, "
+          f"number recall {summary.number_recall:.3f}")
+    bars = [ratios["seed page as HTML"] >= 20, ratios["1 MB digit-heavy page"] >= 10,
+            summary.precision >= 0.95 and summary.recall >= 0.95
+            and summary.number_recall >= 0.98]
+    print("bars (seed ≥ 20x, 1 MB ≥ 10x, corpus results unchanged):",
+          "met" if all(bars) else "NOT met")
+    return 0 if all(bars) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,67 @@
+"""``scamlines check``: analyse local files and single URLs, one report per page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import detector
+from crawler.fetch import FetchError, fetch
+from crawler.netguard import AllowedHost
+from detector.report import PageReport
+
+if TYPE_CHECKING:
+    from allowlist import Allowlist
+
+PAGE_SUFFIXES = {".html": "text/html", ".htm": "text/html", ".xhtml": "text/html",
+                 ".txt": "text/plain", ".text": "text/plain"}
+
+
+class InputError(Exception):
+    """An input that cannot be analysed: missing file, binary body, failed fetch."""
+
+
+@dataclass(slots=True)
+class CheckResult:
+    source: str
+    report: PageReport | None
+    error: str | None = None
+
+
+def expand(inputs: list[str]) -> Iterator[str]:
+    """Inputs as given, folders replaced by the page files inside them (sorted)."""
+    for item in inputs:
+        path = Path(item)
+        if not item.startswith(("http://", "https://")) and path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.suffix.lower() in PAGE_SUFFIXES)
+            if not files:
+                yield item  # reported as an error by check_one
+            yield from (str(p) for p in files)
+        else:
+            yield item
+
+
+def check_one(item: str, allowlist: Allowlist, *, url: str | None = None,
+              allow: tuple[AllowedHost, ...] = (), timeout: float = 20.0) -> PageReport:
+    """Analyse one file or URL; raises InputError with a message for the analyst."""
+    try:
+        if item.startswith(("http://", "https://")):
+            page = fetch(item, timeout=timeout, allow=allow)
+            return detector.analyze(page.body, url=page.final_url, allowlist=allowlist,
+                                    content_type=page.content_type, source=item)
+        path = Path(item)
+        if path.is_dir():
+            raise InputError(f"{item}: no .html, .htm or .txt files in this folder")
+        content_type = PAGE_SUFFIXES.get(path.suffix.lower())
+        return detector.analyze(path.read_bytes(), url=url, allowlist=allowlist,
+                                content_type=content_type, source=item)
+    except FetchError as error:
+        raise InputError(str(error)) from None
+    except detector.UnsupportedContent as error:
+        raise InputError(f"{item}: {error}") from None
+    except FileNotFoundError:
+        raise InputError(f"{item}: no such file") from None
+    except OSError as error:
+        raise InputError(f"{item}: {error.strerror or error}") from None
