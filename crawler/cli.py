@@ -338,3 +338,128 @@ class InputError(click.ClickException):
 
 
 # --- crawl ----------------------------------------------------------------------------------
+
+_CRAWL_EXIT = {"finished": 0, "interrupted": 0, "failed": 1}
+
+
+def _key_value(option: str, values: tuple[str, ...]) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        key, sep, rest = value.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"expected NAME=VALUE, got {value!r}", param_hint=option)
+        pairs[key.strip()] = rest.strip()
+    return pairs
+
+
+def _resolve_pins(values: tuple[str, ...]) -> dict[str, str]:
+    import ipaddress
+
+    pins = _key_value("--resolve", values)
+    for host, address in pins.items():
+        try:
+            ipaddress.ip_address(address)
+        except ValueError:
+            raise click.BadParameter(
+                f"{host}={address}: not an IP address", param_hint="--resolve"
+            ) from None
+    return {host.lower(): address for host, address in pins.items()}
+
+
+def _setting_values(values: tuple[str, ...]) -> dict[str, Any]:
+    settings: dict[str, Any] = {}
+    for name, raw in _key_value("--set", values).items():
+        try:
+            settings[name] = json.loads(raw)  # numbers, booleans, lists, objects
+        except ValueError:
+            settings[name] = raw
+    return settings
+
+
+@cli.command("crawl")
+@click.argument("seeds", nargs=-1, metavar="SEED...")
+@click.option("--db", "db", default="scamlines.db", show_default=True, metavar="PATH",
+              type=click.Path(dir_okay=False), help="The SQLite store (created if missing).")
+@allowlist_option
+@click.option("--depth", default=3, show_default=True, type=click.IntRange(0),
+              help="Links to follow from a seed (0: the seeds only).")
+@click.option("--max-pages", default=1000, show_default=True, type=click.IntRange(0),
+              help="Stop after this many pages (0: no limit).")
+@click.option("--resume", is_flag=True,
+              help="Continue the last interrupted or killed crawl of these seeds into --db.")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="HOST[:PORT]",
+              help="Let the crawl reach this private/loopback host (repeatable).")
+@click.option("--ignore-robots", is_flag=True,
+              help="Do not obey robots.txt (an explicit choice, recorded with the run).")
+@click.option("--follow-offsite", is_flag=True,
+              help="Follow links to other sites too (default: same registrable domain).")
+@click.option("--seeds-file", type=click.Path(dir_okay=False), default=None, metavar="F",
+              help="More seeds, one per line (# comments).")
+@click.option("--user-agent", default=None, metavar="UA",
+              help="User-Agent header; identify yourself and a contact URL.")
+@click.option("--timeout", default=None, type=click.FloatRange(0), metavar="SECONDS",
+              help="Stop the crawl after this long (resumable). Default: 3600; 0: no limit.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]),
+              default="text", show_default=True, help="The summary: text, or one JSON object.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress lines on stderr.")
+@click.option("--resolve", "resolve", multiple=True, metavar="HOST=ADDR",
+              help="Connect to HOST at ADDR without DNS, like curl --resolve (repeatable). "
+                   "The address still passes the network guard.")
+@click.option("--resolve-only", is_flag=True,
+              help="Send no DNS queries: only --resolve names can be reached.")
+@click.option("--http-cache", is_flag=True,
+              help="Reuse responses cached by earlier runs (development; marked in captures).")
+@click.option("--jobdir", type=click.Path(file_okay=False), default=None, metavar="DIR",
+              help="Scrapy job directory. Default: one per database and seed set, "
+                   "under PATH.state/ next to the database.")
+@click.option("--set", "set_values", multiple=True, metavar="NAME=VALUE",
+              help="Any Scrapy or SCAMLINES_* setting, as scrapy crawl -s (repeatable).")
+def crawl_command(seeds: tuple[str, ...], db: str, allowlist_path: str | None, depth: int,
+                  max_pages: int, resume: bool, allow_hosts: tuple[str, ...],
+                  ignore_robots: bool, follow_offsite: bool, seeds_file: str | None,
+                  user_agent: str | None, timeout: float | None, output_format: str,
+                  quiet: bool, resolve: tuple[str, ...], resolve_only: bool, http_cache: bool,
+                  jobdir: str | None, set_values: tuple[str, ...]) -> None:
+    """Crawl from SEEDs and record every page, number and finding in the store.
+
+    A SEED is an http(s) URL (sitemaps and robots.txt are expanded into the pages they
+    list), a local HTML file or a folder of them. Links are followed to --depth within each
+    seed's site, contact/support pages and pages naming a protected brand first.
+
+    The crawl never connects to private, loopback, link-local or cloud-metadata addresses
+    unless --allow-host names the host. Progress goes to stderr, the summary to stdout.
+
+    Exit status: 0 when the crawl finished or was interrupted (Ctrl-C, --timeout; --resume
+    continues it), 1 when it failed (e.g. the database could not be written), 2 for bad
+    input (seeds, allowlist, a corrupt or locked database).
+    """
+    from pathlib import Path
+
+    from crawler.netguard import parse_allowed_host
+    from crawler.runner import CrawlError, CrawlOptions, run_crawl
+
+    for host in allow_hosts:
+        try:
+            parse_allowed_host(host)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--allow-host") from None
+    if not seeds and not seeds_file:
+        raise click.UsageError("give at least one SEED (URL, file or folder) or --seeds-file")
+    options = CrawlOptions(
+        seeds=seeds, db=Path(db), allowlist=allowlist_path, depth=depth, max_pages=max_pages,
+        resume=resume, allow_hosts=allow_hosts, ignore_robots=ignore_robots,
+        follow_offsite=follow_offsite, seeds_file=seeds_file, user_agent=user_agent,
+        timeout=timeout, progress_interval=0.0 if quiet else 5.0,
+        resolve=_resolve_pins(resolve), resolve_only=resolve_only, http_cache=http_cache,
+        jobdir=Path(jobdir) if jobdir else None, settings=_setting_values(set_values),
+    )
+    try:
+        summary = run_crawl(options)
+    except CrawlError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(2)
+    if output_format == "json":
+        click.echo(json.dumps(summary.to_dict(), ensure_ascii=False))
+    else:
+        click.echo(summary.to_text())
+    sys.exit(_CRAWL_EXIT.get(summary.status, 1))

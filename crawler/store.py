@@ -431,6 +431,11 @@ class Store:
         with self._writing() as db:
             return int(db["runs"].insert(row).last_pk)
 
+    def set_run_settings(self, run_id: int, settings: dict[str, Any]) -> None:
+        """Replace the settings recorded for a run (known only once its job is prepared)."""
+        with self._writing() as db:
+            db.execute("UPDATE runs SET settings = ? WHERE id = ?", [_dumps(settings), run_id])
+
     def resume_run(self, run_id: int) -> None:
         """Mark an interrupted (or killed) run as running again."""
         with self._writing() as db:

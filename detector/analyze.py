@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from detector import cues, domains, judge, regions
 from detector.brands import BrandMatcher, Mention
 from detector.normalize import lower_same_length, normalize
-from detector.numbers import Found, NumberParser, find_numbers
+from detector.numbers import Found, NumberParser, clear_caches, find_numbers
 from detector.report import PageReport, Reason, Sighting
 from detector.text import PageText, read_page
 
@@ -23,6 +23,8 @@ def matcher_for(allowlist: Allowlist) -> BrandMatcher:
     entry = _matchers.get(id(allowlist))
     if entry is None or entry[0] is not allowlist:
         entry = (allowlist, BrandMatcher(allowlist))
+        _matchers.clear()  # one allowlist at a time: parse tie-breaks depend on it
+        clear_caches()
         _matchers[id(allowlist)] = entry
     return entry[1]
 
@@ -138,8 +140,9 @@ class _PageAnalysis:
                     bool(entry and entry.retired))
                 by_number[sighting.e164] = facts
             facts.sightings.append(sighting)
+        index = cues.CueIndex(self.lower)
         for facts in by_number.values():
-            judge.describe_context(self.lower, facts)
+            judge.describe_context(index, facts)
             judge.tie_to_brand(facts, page_brands, text_mentions)
             judge.assign_status(facts)
             judge.decide_advertised(facts)

@@ -90,7 +90,7 @@ def about(scores: dict[str, float]) -> list[str]:
     return sorted(chosen, key=lambda b: (-scores[b], b))
 
 
-def describe_context(text: str, facts: NumberFacts) -> None:
+def describe_context(index: cues.CueIndex, facts: NumberFacts) -> None:
     """Fill in support/warning evidence from the words around each sighting."""
     for sighting in facts.sightings:
         if sighting.source in ("tel", "jsonld"):
@@ -98,14 +98,10 @@ def describe_context(text: str, facts: NumberFacts) -> None:
             continue
         if sighting.source != "text":
             continue
-        lower = text
         start, end = sighting.start, sighting.end
-        window = lower[max(0, start - 120) : end + 60]
-        facts.support += min(cues.count(cues.SUPPORT, window), 3)
-        sentence_start, sentence_end = cues.sentence_bounds(lower, start, end)
-        sentence = lower[sentence_start:sentence_end]
-        warning = cues.warning_weight(sentence, cues.previous_sentence(lower, sentence_start))
-        if warning >= 2 and warning > cues.count(cues.SUPPORT, sentence):
+        facts.support += min(index.count(index.support, start - 120, end + 60), 3)
+        warning = index.warning_weight(start, end)
+        if warning >= 2 and warning > index.support_in_sentence(start, end):
             facts.warned_sightings += 1
 
 

@@ -86,7 +86,23 @@ def number_type_name(number: phonenumbers.PhoneNumber) -> str:
     return _TYPE_NAMES.get(phonenumbers.number_type(number), "unknown")
 
 
+_DESCRIBED: dict[tuple[int, int, bool], tuple[str, str | None, str]] = {}
+_PARSED: dict[tuple[str, bool, tuple[str, ...]], tuple[phonenumbers.PhoneNumber, bool] | None] = {}
+_CACHE_LIMIT = 200_000  #: entries; spam repeats the same few numbers across thousands of pages
+
+
 def _describe(number: phonenumbers.PhoneNumber, valid: bool) -> tuple[str, str | None, str]:
+    key = (number.country_code, number.national_number, valid)
+    described = _DESCRIBED.get(key)
+    if described is None:
+        if len(_DESCRIBED) > _CACHE_LIMIT:
+            _DESCRIBED.clear()
+        described = _DESCRIBED[key] = _describe_uncached(number, valid)
+    return described
+
+
+def _describe_uncached(number: phonenumbers.PhoneNumber, valid: bool
+                       ) -> tuple[str, str | None, str]:
     e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
     region = phonenumbers.region_code_for_number(number) if valid else None
     kind = number_type_name(number) if valid else "unknown"
@@ -103,14 +119,22 @@ class NumberParser:
     def __init__(self, regions: Sequence[str], known: Callable[[str], object] | None = None):
         self.regions = tuple(dict.fromkeys(regions)) or ("US",)
         self.known = known or (lambda _e164: None)
-        self._cache: dict[tuple[str, bool], tuple[phonenumbers.PhoneNumber, bool] | None] = {}
 
     def parse(self, digits: str, international: bool) -> tuple[phonenumbers.PhoneNumber, bool] | None:
-        """(number, valid) for ``digits``, or None when they are no phone number."""
-        key = (digits, international)
-        if key not in self._cache:
-            self._cache[key] = self._parse(digits, international)
-        return self._cache[key]
+        """(number, valid) for ``digits``, or None when they are no phone number.
+
+        Results are cached per process (keyed by the regions tried); the allowlist preference
+        is applied before caching, so a process serving one allowlist at a time is right. The
+        cache is cleared when the allowlist object changes (see detector.analyze)."""
+        key = (digits, international, self.regions)
+        try:
+            return _PARSED[key]
+        except KeyError:
+            pass
+        if len(_PARSED) > _CACHE_LIMIT:
+            _PARSED.clear()
+        parsed = _PARSED[key] = self._parse(digits, international)
+        return parsed
 
     def _parse(self, digits: str, international: bool) -> tuple[phonenumbers.PhoneNumber, bool] | None:
         if international:
@@ -145,6 +169,11 @@ class NumberParser:
         # Written in full international form but not assigned: still a number the page tells
         # people to dial, and an invalid one is a signal in itself.
         return number, False
+
+
+def clear_caches() -> None:
+    """Forget cached parses (needed when the allowlist, which breaks ties, changes)."""
+    _PARSED.clear()
 
 
 def _try_parse(text: str, region: str | None) -> phonenumbers.PhoneNumber | None:

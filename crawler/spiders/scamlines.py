@@ -90,8 +90,9 @@ class ScamlinesSpider(Spider):
 
     async def start(self) -> AsyncIterator[Request]:
         for url in self.seed_set.urls:
-            # Seeds bypass the duplicate filter (a resumed crawl replays them from the store).
-            yield self._request(url, priority=0, dont_filter=True, seed=True)
+            # Not dont_filter: a seed linked from another seed is fetched once. A fresh crawl
+            # starts with an empty job directory; a resumed one has already fetched them.
+            yield self._request(url, priority=0, seed=True)
 
     # --- callbacks ----------------------------------------------------------------------------
 
