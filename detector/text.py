@@ -85,39 +85,27 @@ def _read_html(content: str) -> PageText:
         # lxml rejects a few degenerate documents (an XML declaration in a str, only comments);
         # read them as text rather than fail.
         return _read_plain(re.sub(r"<[^>]*>", " ", content))
-    page = PageText(text=_tidy("".join(_visible_parts(root))), is_html=True)
+    page = PageText(text="", is_html=True)
     page.title = _tidy(root.findtext(".//title") or "")[:300]
     page.language = (root.get("lang") or root.get("xml:lang") or "").strip() or None
     page.description = _meta_description(root)
     page.headings = [_tidy(h.text_content())[:300] for h in root.iter(*_HEADINGS)][:50]
     page.tel_links = list(_tel_links(root))
     page.jsonld_phones = list(_jsonld_phones(root))
+    page.text = _tidy(_visible_text(root))  # last: it rewrites the tree
     return page
 
 
-def _visible_parts(root: Any) -> Iterator[str]:
-    # An explicit stack, not recursion: adversarial pages nest tens of thousands deep. (lxml's
-    # iterwalk is no help here: it skips comments and with them the text that follows them.)
-    stack: list[tuple[Any, bool]] = [(root, False)]
-    while stack:
-        element, closing = stack.pop()
-        tag = element.tag if isinstance(element.tag, str) else None
-        if closing:
-            if tag in _BLOCK:
-                yield "\n"
-            if element.tail and element is not root:
-                yield element.tail
-            continue
-        if tag is None or tag in _SKIP:  # comments, processing instructions, scripts
-            if element.tail:
-                yield element.tail
-            continue
-        if tag in _BLOCK:
-            yield "\n"
-        if element.text:
-            yield element.text
-        stack.append((element, True))
-        stack.extend((child, False) for child in reversed(element))
+def _visible_text(root: Any) -> str:
+    # All in C but one loop over block elements: drop invisible subtrees (their tails stay),
+    # put a line break around every block so table cells never glue into a fake number, then
+    # let libxml2 concatenate the text (comments are skipped, their tails kept).
+    etree.strip_elements(root, *_SKIP, with_tail=False)
+    etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)
+    for element in root.iter(*_BLOCK):
+        element.text = "\n" + (element.text or "")
+        element.tail = "\n" + (element.tail or "")
+    return root.text_content()
 
 
 def _meta_description(root: Any) -> str:
