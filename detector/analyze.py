@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from detector import cues, domains, judge, regions
 from detector.brands import BrandMatcher, Mention
+from detector.lexicon import Hits
 from detector.normalize import lower_same_length, normalize
 from detector.numbers import Found, NumberParser, clear_caches, find_numbers
 from detector.report import PageReport, Reason, Sighting
@@ -68,6 +69,7 @@ class _PageAnalysis:
         self.lower = lower_same_length(self.norm.text)
         self.matcher = matcher_for(allowlist)
         self.url_text = domains.url_words(url) if url else ""
+        self.hits: Hits = Hits()
 
     def report(self, source: str, url: str | None) -> PageReport:
         text_mentions, mentions = self._mentions()
@@ -101,7 +103,7 @@ class _PageAnalysis:
 
     def _mentions(self) -> tuple[list[Mention], list[Mention]]:
         match = self.matcher.mentions
-        text_mentions = match(self.norm.text, "text")
+        text_mentions, self.hits = self.matcher.scan(self.norm.text, "text")
         mentions = list(text_mentions)
         mentions += match(self.page.title, "title") + self.matcher.fuzzy(self.page.title, "title")
         for heading in self.page.headings[:10]:
@@ -140,10 +142,12 @@ class _PageAnalysis:
                     bool(entry and entry.retired))
                 by_number[sighting.e164] = facts
             facts.sightings.append(sighting)
-        index = cues.CueIndex(self.lower)
+        index = cues.CueIndex(self.lower, self.hits.cues)
+        text_mentions = sorted(text_mentions, key=lambda m: m.start)
+        starts = [m.start for m in text_mentions]
         for facts in by_number.values():
             judge.describe_context(index, facts)
-            judge.tie_to_brand(facts, page_brands, text_mentions)
+            judge.tie_to_brand(facts, page_brands, text_mentions, starts)
             judge.assign_status(facts)
             judge.decide_advertised(facts)
         return list(by_number.values())
@@ -168,12 +172,14 @@ class _PageAnalysis:
     # -- verdicts -------------------------------------------------------------------------
 
     def _signals(self, mentions: list[Mention], page_brands: list[str]) -> judge.PageSignals:
-        lower = self.lower + "\n" + self.page.title.lower() + "\n" + self.url_text
+        found = set(self.hits.cues)
+        for extra in (self.page.title, self.url_text):
+            found |= set(self.matcher.scan(extra, "text")[1].cues) if extra else set()
         signals = judge.PageSignals(
-            toll_free_claim=bool(cues.TOLL_FREE.search(lower)),
-            claims_official=bool(cues.CLAIMS_OFFICIAL.search(lower)),
-            disclaimer=bool(cues.DISCLAIMER.search(lower)),
-            urgency=bool(cues.URGENCY.search(lower)),
+            toll_free_claim="toll_free" in found,
+            claims_official="official" in found,
+            disclaimer="disclaimer" in found,
+            urgency="urgency" in found,
             foreign_domain_brands=sorted({m.brand for m in mentions if m.source == "host"}),
             page_brands=page_brands,
         )

@@ -1,8 +1,7 @@
 """Which protected brands a page talks about, and where.
 
-Every brand name and alias from the allowlist is compiled into one trie-shaped regex (Python's
-``re`` does not optimise plain alternations, so 400 alternatives would be tried at every
-position). Text is folded first: homoglyphs (Cyrillic ``а`` for Latin ``a``) and digits posing as
+Every brand name and alias from the allowlist goes into the page lexicon's automaton
+(:mod:`detector.lexicon`), so the page is scanned once whatever the number of brands. Text is folded first: homoglyphs (Cyrillic ``а`` for Latin ``a``) and digits posing as
 letters inside words (``micros0ft``) become the letters they imitate, keeping offsets. Host
 names are searched for brand names inside their labels (``americanairlinescustomersupport.…``),
 and titles/headings for misspellings the allowlist does not list, with rapidfuzz.
@@ -17,6 +16,9 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
+
+from detector.lexicon import Hits, Lexicon
+from detector.normalize import lower_same_length
 
 if TYPE_CHECKING:
     from allowlist import Allowlist
@@ -58,30 +60,11 @@ def fold_for_brands(text: str) -> str:
     return _LEET.sub(lambda m: m.group().translate(_LEET_MAP), text)
 
 
-def _trie_pattern(words: list[str]) -> str:
-    """A regex matching any of ``words`` whose alternatives branch like a trie."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-    return _node_pattern(trie)
-
-
-def _node_pattern(node: dict) -> str:
-    ending = "" in node
-    branches = [_char_pattern(char) + _node_pattern(child)
-                for char, child in sorted(node.items()) if char]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 and not ending else "(?:" + "|".join(branches) + ")"
-    return body + "?" if ending else body
-
-
-def _char_pattern(char: str) -> str:
-    # Spaces inside a name also match hyphens, underscores or nothing ("Cash-App", "CashApp").
-    return r"[\s_-]?" if char == " " else re.escape(char)
+def _spellings(alias: str) -> set[str]:
+    """An alias as pages write it: "cash app", "cash-app", "cashapp", "cash_app"."""
+    if " " not in alias:
+        return {alias}
+    return {alias, alias.replace(" ", "-"), alias.replace(" ", ""), alias.replace(" ", "_")}
 
 
 def _load_weak() -> frozenset[str]:
@@ -113,37 +96,36 @@ class BrandMatcher:
                 self._brands[key] = (brand.name, common_word and alias != brand.name)
                 if common_word or len(key) <= 3:
                     self._capitalised.add(key)
-                aliases.add(alias.lower())
-        # One case-sensitive pattern over lower-cased text: re.IGNORECASE makes Python's
-        # engine several times slower on a trie this size.
-        self._pattern = re.compile(
-            r"(?<![a-z0-9])(" + _trie_pattern(sorted(aliases)) + r")(?:['’]?s)?(?![a-z0-9])"
-        )
+                aliases.update(_spellings(alias.lower()))
+        self.lexicon = Lexicon(sorted(aliases))
         self._compact = {key: brand for key, (brand, weak) in self._brands.items()
                          if not weak and len(key) >= 5}
 
+    def scan(self, text: str, source: str = "text") -> tuple[list[Mention], Hits]:
+        """Brand mentions and cue positions in ``text``, in one pass (offsets into ``text``)."""
+        folded = fold_for_brands(text)
+        hits = self.lexicon.scan(lower_same_length(folded), want_cues=source == "text")
+        mentions = []
+        for alias, start, end in hits.aliases:
+            mention = self._mention(alias, start, end, folded, source)
+            if mention is not None:
+                mentions.append(mention)
+        return mentions, hits
+
     def mentions(self, text: str, source: str = "text") -> list[Mention]:
         """Every brand mention in ``text`` (offsets into ``text``)."""
-        folded = fold_for_brands(text)
-        lowered = folded.lower()
-        if len(lowered) != len(folded):  # a few characters change length when lowered
-            lowered = "".join(char.lower()[:1] or char for char in folded)
-        found = []
-        for match in self._pattern.finditer(lowered):
-            mention = self._mention(match, folded, source)
-            if mention is not None:
-                found.append(mention)
-        return found
+        return self.scan(text, source)[0]
 
-    def _mention(self, match: re.Match[str], folded: str, source: str) -> Mention | None:
-        key = _key(match.group(1))
+    def _mention(self, alias: str, start: int, end: int, folded: str, source: str
+                 ) -> Mention | None:
+        key = _key(alias)
         entry = self._brands.get(key)
         if entry is None:
             return None
-        if key in self._capitalised and not folded[match.start(1)].isupper():
+        if key in self._capitalised and not folded[start].isupper():
             return None  # "apple pie", "my brother", "united we stand"
         brand, weak = entry
-        return Mention(brand, match.start(1), match.end(1), source, weak)
+        return Mention(brand, start, end, source, weak)
 
     def in_host(self, host: str) -> list[Mention]:
         """Brands whose name is inside a label of ``host`` (``expediasupportcenter.zoho…``)."""

@@ -17,6 +17,7 @@ The rules, in order:
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -105,14 +106,17 @@ def describe_context(index: cues.CueIndex, facts: NumberFacts) -> None:
             facts.warned_sightings += 1
 
 
-def tie_to_brand(facts: NumberFacts, page_brands: Sequence[str], text_mentions: Sequence[Mention]
-                 ) -> None:
-    """Which brand the number is shown for."""
+def tie_to_brand(facts: NumberFacts, page_brands: Sequence[str], text_mentions: Sequence[Mention],
+                 mention_starts: Sequence[int]) -> None:
+    """Which brand the number is shown for (``text_mentions`` sorted by start, whose starts
+    are ``mention_starts``)."""
     for sighting in facts.sightings:
         if sighting.source != "text":
             continue
-        for mention in text_mentions:
-            if mention.end >= sighting.start - NEAR and mention.start <= sighting.end + NEAR // 2:
+        first = bisect_left(mention_starts, sighting.start - NEAR - 64)
+        last = bisect_right(mention_starts, sighting.end + NEAR // 2)
+        for mention in text_mentions[first:last]:
+            if mention.end >= sighting.start - NEAR:
                 facts.near_brands.add(mention.brand)
     if facts.owner and (facts.owner in page_brands or facts.owner in facts.near_brands):
         facts.brand = facts.owner

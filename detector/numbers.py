@@ -26,9 +26,13 @@ _GROUP = re.compile(r"\d+")
 # Letters O/o, l, I that stand for 0 and 1 inside digit runs ("1-8OO-555-O199").
 _LOOKALIKE_TOKEN = re.compile(r"(?<![A-Za-z])(?=[0-9OoIl]*\d)[0-9OoIl]{2,}(?![A-Za-z])")
 _LOOKALIKE_MAP = str.maketrans("OoIl", "0011")
+# Cheap pre-check (starts with a character class, so the engine scans in C): most pages have
+# no look-alike letter touching a digit, and then the token pass is skipped.
+_LOOKALIKE_HINT = re.compile(r"[0-9OoIl](?:(?<=\d)[OoIl]|(?<=[OoIl])\d)")
 
 # Vanity numbers: a toll-free prefix then letter/digit groups joined by - or . ("1-800-OK-CANON",
 # "800-HP-INVENT", "1-800-MICROSOFT").
+_VANITY_HINT = re.compile(r"8(?:00|33|44|55|66|77|88)\)?[-.][A-Z0-9.-]*[A-Z]")
 _VANITY = re.compile(
     r"(?<![\w+])(?:\+?1[-. ]?)?\(?8(?:00|33|44|55|66|77|88)\)?[-.]"
     r"(?=[A-Z0-9-.]*[A-Z][A-Z0-9-.]*[A-Z])[A-Z0-9]+(?:[-.][A-Z0-9]+)*(?![\w])"
@@ -185,7 +189,7 @@ def _try_parse(text: str, region: str | None) -> phonenumbers.PhoneNumber | None
 
 def unfold_lookalikes(text: str) -> str:
     """Replace O/o/I/l inside digit tokens with 0/1, keeping the length (offsets stay valid)."""
-    if not any(char in text for char in "OoIl"):
+    if not _LOOKALIKE_HINT.search(text):
         return text
     return _LOOKALIKE_TOKEN.sub(lambda m: m.group().translate(_LOOKALIKE_MAP), text)
 
@@ -279,23 +283,43 @@ def _longest(groups: list[tuple[str, int, int]], i: int, plus: bool, parser: Num
 def find_numbers(text: str, parser: NumberParser) -> Iterator[Found]:
     """Every phone number in ``text`` (already normalised), in order of appearance."""
     scan = unfold_lookalikes(text)
+    runs: dict[str, list[tuple[int, int, Found]]] = {}  # spam repeats the same printed run
     for match in _CANDIDATE.finditer(scan):
         run = match.group()
-        if sum(char.isdigit() for char in run) < MIN_DIGITS and "+" not in run:
+        if "+" not in run and sum(map(str.isdigit, run)) < MIN_DIGITS:
             continue
         if _is_vetoed(scan, match.start(), match.end(), run):
             continue
-        for groups, international in _segments(run, match.start()):
-            for start, end, number, valid in _split_groups(groups, international, parser):
-                if international:
-                    start = max(match.start(), start - 1) if scan[start - 1] == "+" else start
-                printed = scan[start:end]
-                yield _found(number, valid, start, end, _looks_obfuscated(printed)
-                             or printed != text[start:end])
+        key = run if scan is text else run + "\0" + text[match.start() : match.end()]
+        found = runs.get(key)
+        if found is None:
+            found = runs[key] = list(_split_run(run, text[match.start() : match.end()], parser))
+        offset = match.start()
+        for start, end, number in found:
+            yield _moved(number, offset + start, offset + end)
     yield from _find_vanity(text, parser)
 
 
+def _split_run(run: str, original: str, parser: NumberParser
+               ) -> Iterator[tuple[int, int, Found]]:
+    """Numbers in one candidate run, with offsets relative to the run."""
+    for groups, international in _segments(run, 0):
+        for start, end, number, valid in _split_groups(groups, international, parser):
+            if international and start > 0 and run[start - 1] == "+":
+                start -= 1
+            printed = run[start:end]
+            obfuscated = _looks_obfuscated(printed) or printed != original[start:end]
+            yield start, end, _found(number, valid, start, end, obfuscated)
+
+
+def _moved(found: Found, start: int, end: int) -> Found:
+    return Found(start, end, found.e164, found.region, found.type, found.valid,
+                 found.obfuscated, found.national)
+
+
 def _find_vanity(text: str, parser: NumberParser) -> Iterator[Found]:
+    if not _VANITY_HINT.search(text):
+        return
     for match in _VANITY.finditer(text):
         converted = phonenumbers.convert_alpha_characters_in_number(match.group())
         digits = "".join(char for char in converted if char.isdigit())

@@ -24,7 +24,8 @@ _BLOCK = frozenset(
 )
 _HEADINGS = frozenset({"h1", "h2", "h3"})
 _LOOKS_HTML = re.compile(r"<(?:!doctype|html|head|body|p|div|a|span|br|table|meta|title)\b", re.IGNORECASE)
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+# Only runs that need rewriting: matching every single space would call back per space.
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0]{2,}|[\t\r\f\v\u00a0]")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
 

@@ -1,0 +1,137 @@
+"""Every word and phrase the detector looks for, found in one pass over the page.
+
+Brand aliases and cue phrases ("call us", "toll-free", "scammers", "only the numbers above are
+verified") are literal strings compiled into one Aho-Corasick automaton (ahocorasick_rs, in
+Rust): a page is scanned once, in time proportional to its length, instead of once per regex
+alternative. Word boundaries are checked on the hits only.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import product
+
+import ahocorasick_rs
+
+
+def expand(*parts: str) -> list[str]:
+    """All phrases made by picking one ``|``-separated choice from each part, joined by
+    spaces; an empty choice drops that part: ``expand("do not|never", "call|dial")``."""
+    phrases = []
+    for choice in product(*(part.split("|") for part in parts)):
+        phrases.append(" ".join(word for word in choice if word))
+    return phrases
+
+
+_APOSTROPHES = ("don't", "dont", "don’t")
+
+#: Words around a number that present it as a line to call.
+SUPPORT = [
+    *expand("call|calling|calls|called|dial|dialing|dialling|dialed|dialled|phone|phones"),
+    *expand("contact|contacting|contacted|helpline|helplines|help line|hotline|hotlines"),
+    *expand("hot line|toll free|toll-free|tollfree|reach|reaching|speak|talk to|tel|telephone"),
+    *expand("number|numbers|agent|agents|representative|representatives|helpdesk|help desk"),
+    *expand("assistance|live agent|live person|live representative|live chat"),
+    *expand("customer|support", "care|service|support|help|line|number|team|agent"),
+    "☎", "☏", "✆", "📞", "📱",
+]
+#: Words that quote a number as a scam rather than advertise it.
+WARNING = [
+    *expand("scam|scams|scammer|scammers|scammed|scamming|fraud|fraudulent|fraudster"),
+    *expand("fraudsters|fake|spoof|spoofed|spoofing|spoofs|phishing|beware|unsolicited"),
+    *expand("cold call|cold calls|cold caller|cold callers|cold calling|cold-call|cold-calls"),
+    *expand("cold-caller|cold-callers|cold-calling|hang up|con artist|con artists"),
+    *expand("robocall|robocalls|robocaller|robocallers|robo call|robo calls"),
+    *expand("do not|never|not|" + "|".join(_APOSTROPHES), "call|answer|dial|ring|pick up"),
+    *expand("block|report", "it|them|the number|this number|these|these numbers|that"),
+    *expand("impersonate|impersonates|impersonating|impersonation|impersonator|impersonators"),
+    *expand("pretend|pretends|pretending|pretended|claim|claims|claiming|claimed",
+            "to be|to represent"),
+]
+#: The reassurance scam pages add to look trustworthy; never a warning.
+DISCLAIMER = [
+    *expand("only", "|the|our|these", "number|numbers|line|lines|contact|contacts|channel",
+            "listed|above|below|here|on this page|provided|mentioned|in this article"),
+    *expand("avoid|beware of|cautious of|careful of",
+            "third-party|third party|unofficial|fake"),
+    *expand("verify the number|to avoid scams|to avoid fraud|they are scams"),
+    *expand("third-party|third party", "websites|sites|pages", "claiming"),
+]
+CLAIMS_OFFICIAL = [
+    *expand("official|verified|authorized|authorised|genuine|legit|legitimate|certified"),
+    *expand("real", "customer|support|number"),
+]
+TOLL_FREE = ["toll free", "toll-free", "tollfree", "toll - free", "freephone", "free phone",
+             "freefone", "numero verde", "número verde", "gratuit"]
+URGENCY = [
+    *expand("call now|immediately|urgent|urgently|emergency|24/7|24 / 7|24x7|24 hours"),
+    *expand("right away|instant|instantly|asap|act now|without delay"),
+]
+
+CUES = {"support": SUPPORT, "warning": WARNING, "disclaimer": DISCLAIMER,
+        "official": CLAIMS_OFFICIAL, "toll_free": TOLL_FREE, "urgency": URGENCY}
+_SYMBOLS = frozenset("☎☏✆📞📱")
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum()
+
+
+@dataclass(slots=True)
+class Hits:
+    """What one scan found: brand alias hits and cue start offsets by kind."""
+
+    aliases: list[tuple[str, int, int]] = field(default_factory=list)  #: (alias, start, end)
+    cues: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+
+class Lexicon:
+    """Brand aliases (lower-case) and cue phrases in one automaton."""
+
+    def __init__(self, aliases: Iterable[str]):
+        self._entries: list[tuple[str, str]] = []  # (kind, phrase); kind "alias" or a cue
+        seen: dict[str, int] = {}
+        self._kinds: list[set[str]] = []
+        for kind, phrases in (("alias", list(aliases)), *CUES.items()):
+            for phrase in phrases:
+                if phrase in seen:
+                    self._kinds[seen[phrase]].add(kind)
+                    continue
+                seen[phrase] = len(self._entries)
+                self._entries.append((kind, phrase))
+                self._kinds.append({kind})
+        self._automaton = ahocorasick_rs.AhoCorasick(
+            [phrase for _, phrase in self._entries], matchkind=ahocorasick_rs.MatchKind.Standard
+        )
+
+    def scan(self, lowered: str, want_cues: bool = True) -> Hits:
+        """Every whole-word occurrence in ``lowered`` (already lower-cased and folded)."""
+        hits = Hits()
+        length = len(lowered)
+        for index, start, end in self._automaton.find_matches_as_indexes(lowered,
+                                                                         overlapping=True):
+            phrase = self._entries[index][1]
+            if start and _is_word_char(lowered[start - 1]) and phrase[0] not in _SYMBOLS:
+                continue
+            kinds = self._kinds[index]
+            if "alias" in kinds:
+                alias_end = _alias_end(lowered, end, length)
+                if alias_end is not None:
+                    hits.aliases.append((phrase, start, end))
+            if not want_cues or (end < length and _is_word_char(lowered[end])
+                                 and phrase[-1] not in _SYMBOLS):
+                continue
+            for kind in kinds - {"alias"}:
+                hits.cues[kind].append(start)
+        return hits
+
+
+def _alias_end(text: str, end: int, length: int) -> int | None:
+    """Where an alias hit ends, allowing a possessive ("Norton's", "Pinterests")."""
+    if end >= length or not _is_word_char(text[end]):
+        return end
+    if text[end] == "s" and (end + 1 >= length or not _is_word_char(text[end + 1])):
+        return end + 1
+    return None
