@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
-
 _STOPS = re.compile(r"[.!?\n]")
 
 
