@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from detector import cues, domains, judge, regions
 from detector.brands import BrandMatcher, Mention
 from detector.lexicon import Hits
-from detector.normalize import lower_same_length, normalize
+from detector.normalize import fold_text, lower_same_length, normalize
 from detector.numbers import Found, NumberParser, clear_caches, find_numbers
 from detector.report import PageReport, Reason, Sighting
 from detector.text import PageText, read_page
@@ -105,16 +105,21 @@ class _PageAnalysis:
         match = self.matcher.mentions
         text_mentions, self.hits = self.matcher.scan(self.norm.text, "text")
         mentions = list(text_mentions)
-        mentions += match(self.page.title, "title") + self.matcher.fuzzy(self.page.title, "title")
-        for heading in self.page.headings[:10]:
+        title = fold_text(self.page.title)
+        mentions += match(title, "title") + self.matcher.fuzzy(title, "title")
+        for heading in map(fold_text, self.page.headings[:10]):
             mentions += match(heading, "heading") + self.matcher.fuzzy(heading, "heading")
         if self.page.description:
-            mentions += match(self.page.description, "description")
+            mentions += match(fold_text(self.page.description), "description")
         if self.url_text:
             path_words = self.url_text.split(" ", 1)[1] if " " in self.url_text else ""
             mentions += match(path_words, "url")
         if self.host and not self.official:
-            mentions += self.matcher.in_host(self.host)
+            # On a user-content section of a brand's own domain (sites.google.com), the brand in
+            # the host name is the platform, not an impersonation.
+            owner = self.allowlist.domain_owner(self.host)
+            mentions += [m for m in self.matcher.in_host(self.host)
+                         if owner is None or m.brand != owner.name]
         return text_mentions, mentions
 
     # -- numbers --------------------------------------------------------------------------
@@ -154,7 +159,7 @@ class _PageAnalysis:
 
     def _sightings(self, parser: NumberParser):  # type: ignore[no-untyped-def]
         text = self.norm.text
-        for found in find_numbers(text, parser):
+        for found in find_numbers(self.norm, parser):
             raw = self.norm.original_slice(found.start, found.end)
             yield _sighting(found, raw, "text", _context(text, found.start, found.end))
         extra = [("tel", v) for v in self.page.tel_links]

@@ -29,9 +29,10 @@ _HOMOGLYPHS = str.maketrans(
     "aeopcyxxijdlsqwbhkmtABEZIJKMHOPCTXYABEZHIKMNOPTYXovaikptu",
 )
 # Starts with the character class so the engine can skip ahead in C to candidate positions.
-_LEET = re.compile(r"[01345@$](?<=[A-Za-z].)(?=[A-Za-z])")
+# Also a capital I after a lower-case letter ("PayPaI"): English never writes that.
+_LEET = re.compile(r"[01345@$](?<=[A-Za-z].)(?=[A-Za-z])|I(?<=[a-z]I)")
 _CONFUSABLE_SCRIPTS = re.compile("[\u0370-\u052f]")
-_LEET_MAP = str.maketrans("01345@$", "oleasas")
+_LEET_MAP = str.maketrans("01345@$I", "oleasasl")
 _KEY = re.compile(r"[^a-z0-9]+")
 _FUZZY_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9&'.-]{3,}")
 _FUZZY_CUTOFF = 88.0  #: rapidfuzz ratio for a misspelled brand name in a title or heading

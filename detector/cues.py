@@ -36,7 +36,9 @@ class CueIndex:
     def __init__(self, lower: str, positions: dict[str, list[int]]):
         self.text = lower
         self.support = sorted(positions.get("support", ()))
-        self.warning = sorted(positions.get("warning", ()))
+        self.cta = sorted(positions.get("cta", ()))
+        self.strong = sorted(positions.get("strong_warning", ()))
+        self.weak = sorted(positions.get("weak_warning", ()))
         self.disclaimer = sorted(positions.get("disclaimer", ()))
         self.ends = _sentence_ends(lower)
 
@@ -64,18 +66,30 @@ class CueIndex:
             i -= 1
         return (0, end) if self.text[:end].strip() else (end, end)
 
-    def warning_weight(self, start: int, end: int) -> int:
-        """How strongly the sentence of a number (and the one before) calls it a scam;
-        disclaimers ("only our numbers are verified, avoid scams") discounted."""
+    def quotes_as_scam(self, start: int, end: int) -> bool:
+        """Whether the text around ``[start, end)`` presents that number as a scam.
+
+        A strong warning ("scammers", "do not call", "block it") in the number's own sentence
+        decides. Otherwise a call to action in that sentence ("call", "helpline") wins: spam
+        says "Worried about fraud? Call …". Without one, a strong warning in the sentence
+        before, or two weak hints ("fraud", "fake") around it with one in its own sentence,
+        make it a quoted scam number.
+        Disclaimers ("only the numbers above are verified") never count as warnings.
+        """
         s_start, s_end = self.sentence(start, end)
         if self.count(self.disclaimer, s_start, s_end):
-            return 0
-        weight = 2 * self.count(self.warning, s_start, s_end)
+            return False
+        if self.count(self.strong, s_start, s_end):
+            return True
+        if self.count(self.cta, s_start, s_end):
+            return False
+        own_weak = self.count(self.weak, s_start, s_end)
+        weak = own_weak
         p_start, p_end = self.previous_sentence(s_start)
         if p_end > p_start and not self.count(self.disclaimer, p_start, p_end):
-            weight += self.count(self.warning, p_start, p_end)
-        return weight
-
-    def support_in_sentence(self, start: int, end: int) -> int:
-        s_start, s_end = self.sentence(start, end)
-        return self.count(self.support, s_start, s_end)
+            if self.count(self.strong, p_start, p_end):
+                return True
+            weak += self.count(self.weak, p_start, p_end)
+        # Weak hints must touch the number's own sentence: "Worried about fraud? Our agents
+        # at … can help" is a pitch.
+        return own_weak >= 1 and weak >= 2

@@ -80,8 +80,17 @@ def decode(data: bytes, content_type: str | None = None) -> tuple[str, bool]:
         # A page cut at MAX_BYTES may end inside a character; anything else is not UTF-8.
         if truncated and error.start >= len(data) - 4:
             return data[: error.start].decode("utf-8"), truncated
-    encoding = declared if declared and declared != "utf-8" else "cp1252"
-    return data.decode(encoding, "replace"), truncated
+    if declared and declared != "utf-8":
+        return data.decode(declared, "replace"), truncated
+    # UTF-8 with a few bad bytes (a cut-and-paste, a broken template) stays UTF-8: its valid
+    # multi-byte characters outnumber the errors. In a legacy single-byte page nearly every
+    # non-ASCII byte is an error, and it is read as cp1252.
+    text = data.decode("utf-8", "replace")
+    errors = text.count("\ufffd")
+    valid_non_ascii = sum(1 for char in text if ord(char) > 0x7F) - errors
+    if valid_non_ascii > errors:
+        return text, truncated
+    return data.decode("cp1252", "replace"), truncated
 
 
 def repair_mojibake(text: str) -> str:

@@ -101,8 +101,7 @@ def describe_context(index: cues.CueIndex, facts: NumberFacts) -> None:
             continue
         start, end = sighting.start, sighting.end
         facts.support += min(index.count(index.support, start - 120, end + 60), 3)
-        warning = index.warning_weight(start, end)
-        if warning >= 2 and warning > index.support_in_sentence(start, end):
+        if index.quotes_as_scam(start, end):
             facts.warned_sightings += 1
 
 

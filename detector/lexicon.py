@@ -37,18 +37,33 @@ SUPPORT = [
     *expand("customer|support", "care|service|support|help|line|number|team|agent"),
     "☎", "☏", "✆", "📞", "📱",
 ]
-#: Words that quote a number as a scam rather than advertise it.
-WARNING = [
-    *expand("scam|scams|scammer|scammers|scammed|scamming|fraud|fraudulent|fraudster"),
-    *expand("fraudsters|fake|spoof|spoofed|spoofing|spoofs|phishing|beware|unsolicited"),
+#: Words that present a number as one to call (a stricter subset of SUPPORT).
+CALL_TO_ACTION = [
+    *expand("call|calling|dial|dialing|dialling|contact|contacting|contacted|reach"),
+    *expand("helpline|help line|hotline|hot line|toll free|toll-free|tollfree|speak|talk to"),
+    *expand("live agent|live person|live representative"),
+    *expand("customer|support", "care|service|support|line|number"),
+    "☎", "☏", "✆", "📞",
+]
+#: Words that say a number itself is a scam: one in the number's own sentence is enough.
+STRONG_WARNING = [
+    *expand("scammer|scammers|fraudster|fraudsters|con artist|con artists|spoofed|spoofing"),
     *expand("cold call|cold calls|cold caller|cold callers|cold calling|cold-call|cold-calls"),
-    *expand("cold-caller|cold-callers|cold-calling|hang up|con artist|con artists"),
-    *expand("robocall|robocalls|robocaller|robocallers|robo call|robo calls"),
+    *expand("cold-caller|cold-callers|cold-calling|hang up|robocall|robocalls|robocaller"),
+    *expand("robocallers|robo call|robo calls|scam alert"),
+    *expand("scam|fake|fraudulent|spoofed", "call|calls|number|numbers|line|lines"),
+    *expand("is|are|was|were", "a scam|scams|fake|fraudulent|not genuine|not legitimate"),
     *expand("do not|never|not|" + "|".join(_APOSTROPHES), "call|answer|dial|ring|pick up"),
-    *expand("block|report", "it|them|the number|this number|these|these numbers|that"),
+    *expand("block", "it|them|the number|this number|these|these numbers|that|the caller"),
+    *expand("report", "the number|this number|these numbers|the caller"),
+]
+#: Words that only hint at scams ("fraud", "fake"): they need company.
+WEAK_WARNING = [
+    *expand("scam|scams|scammed|scamming|fraud|fake|spoof|phishing|beware|unsolicited"),
     *expand("impersonate|impersonates|impersonating|impersonation|impersonator|impersonators"),
     *expand("pretend|pretends|pretending|pretended|claim|claims|claiming|claimed",
             "to be|to represent"),
+    *expand("report", "it|them"),
 ]
 #: The reassurance scam pages add to look trustworthy; never a warning.
 DISCLAIMER = [
@@ -70,7 +85,8 @@ URGENCY = [
     *expand("right away|instant|instantly|asap|act now|without delay"),
 ]
 
-CUES = {"support": SUPPORT, "warning": WARNING, "disclaimer": DISCLAIMER,
+CUES = {"support": SUPPORT, "cta": CALL_TO_ACTION, "strong_warning": STRONG_WARNING,
+        "weak_warning": WEAK_WARNING, "disclaimer": DISCLAIMER,
         "official": CLAIMS_OFFICIAL, "toll_free": TOLL_FREE, "urgency": URGENCY}
 _SYMBOLS = frozenset("☎☏✆📞📱")
 

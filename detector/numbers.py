@@ -16,10 +16,12 @@ from dataclasses import dataclass
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
-# Digit groups joined by at most four separator characters: anything but letters, digits,
+from detector.normalize import Normalized
+
+# Digit groups joined by at most six separator characters: anything but letters, digits,
 # line breaks, list punctuation and "+" (which always starts a new number). Obfuscators pick
 # new symbols all the time, so separators are a negative class, not a list.
-_SEP = r"(?:[^\w\n\r\f\v,;!?+]|_){1,4}"
+_SEP = r"(?:[^\w\n\r\f\v,;!?+]|_){1,6}"
 _CANDIDATE = re.compile(rf"\+?\d+(?:{_SEP}\d+)*")
 _GROUP = re.compile(r"\d+")
 
@@ -38,6 +40,14 @@ _VANITY = re.compile(
     r"(?=[A-Z0-9-.]*[A-Z][A-Z0-9-.]*[A-Z])[A-Z0-9]+(?:[-.][A-Z0-9]+)*(?![\w])"
 )
 
+# Dates with a four-digit year (or ISO order), masked before the scan so that a date next to a
+# number never merges with it; two-digit years are left to the whole-run check below, since
+# dotted phone numbers ("06.12.34.56.78") look like them.
+_DATE_IN_TEXT = re.compile(
+    r"(?<![\d.\-/])(?:(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])|"
+    r"(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|1[0-2])[-/.](?:19|20)\d{2}|"
+    r"(?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])[-/.](?:19|20)\d{2})(?![\d]|[-/.]\d)"
+)
 _DATE = re.compile(
     r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2}))$"
 )
@@ -194,20 +204,30 @@ def unfold_lookalikes(text: str) -> str:
     return _LOOKALIKE_TOKEN.sub(lambda m: m.group().translate(_LOOKALIKE_MAP), text)
 
 
-def _is_vetoed(text: str, start: int, end: int, run: str) -> bool:
-    """Dates, prices, percentages and identifiers are not phone numbers."""
+def _vetoed_prefix(text: str, start: int, end: int, run: str) -> int | None:
+    """How much of a run is not a phone number: None when nothing is, else the length of the
+    vetoed head (the whole run for a date; the price or identifier token for "$49.99 1-888…"
+    and "Order #2024000123 1-888…", so the number after it survives)."""
     if "+" not in run and _DATE.match(run.strip("()[] ")):
-        return True
+        return len(run)
+    if _PERCENT_AFTER.match(text[end : end + 2]):
+        return len(run)
     before = text[max(0, start - 32) : start]
-    if _CURRENCY_BEFORE.search(before) or _PERCENT_AFTER.match(text[end : end + 2]):
-        return True
+    head = _first_token(run)
+    if _CURRENCY_BEFORE.search(before):
+        return head
     if run.startswith("+"):
-        return False
+        return None
     # Letters glued to a plain digit string make a code ("SKU12345678"); glued to a run with
     # separators they are obfuscation ("account1⚚888⚚276⚚8917").
     if before[-1:].isalpha():
-        return run.isdigit()
-    return bool(_ID_BEFORE.search(before))
+        return len(run) if run.isdigit() else None
+    return head if _ID_BEFORE.search(before) else None
+
+
+def _first_token(run: str) -> int:
+    space = run.find(" ")
+    return len(run) if space < 0 else space
 
 
 _PLAIN_SEPARATORS = frozenset(" -.()/")
@@ -233,8 +253,18 @@ def _segments(run: str, offset: int) -> Iterator[tuple[list[tuple[str, int, int]
         start += len(piece)
 
 
+def _until_annotation(groups: list[tuple[str, int, int]], run: str
+                      ) -> list[tuple[str, int, int]]:
+    """The groups before the first separator that opens a bracket or a list ("… (24h)")."""
+    for index in range(1, len(groups)):
+        separator = run[groups[index - 1][2] : groups[index][1]]
+        if any(char in separator for char in "([{|/") or " - " in separator:
+            return groups[:index]
+    return groups
+
+
 def _split_groups(
-    groups: list[tuple[str, int, int]], international: bool, parser: NumberParser
+    groups: list[tuple[str, int, int]], international: bool, parser: NumberParser, run: str
 ) -> Iterator[tuple[int, int, phonenumbers.PhoneNumber, bool]]:
     """Longest prefix of groups that parses, then the rest: (start, end, number, valid)."""
     i = 0
@@ -243,8 +273,9 @@ def _split_groups(
         found = _longest(groups, i, plus, parser, want_valid=True)
         if found is None and plus:
             # A "+" number no reading makes valid: keep the longest plausible one as invalid
-            # (advertising an unassigned number is itself a signal).
-            found = _longest(groups, i, plus, parser, want_valid=False)
+            # (advertising an unassigned number is itself a signal), but never across an
+            # annotation such as "(24 hours)".
+            found = _longest(_until_annotation(groups, run), i, plus, parser, want_valid=False)
         if found is None:
             if plus:
                 return  # a "+" run that never parses: the rest is its debris
@@ -280,31 +311,53 @@ def _longest(groups: list[tuple[str, int, int]], i: int, plus: bool, parser: Num
     return fallback
 
 
-def find_numbers(text: str, parser: NumberParser) -> Iterator[Found]:
-    """Every phone number in ``text`` (already normalised), in order of appearance."""
-    scan = unfold_lookalikes(text)
+def find_numbers(text: str | Normalized, parser: NumberParser) -> Iterator[Found]:
+    """Every phone number in ``text`` (normalised), in order of appearance.
+
+    Given the :class:`Normalized` object rather than its text, numbers whose printed form
+    differs from the normalised one (superscript digits, zero-width joiners…) are also marked
+    obfuscated."""
+    normalized = text if isinstance(text, Normalized) else None
+    text = text.text if isinstance(text, Normalized) else text
+    scan = _DATE_IN_TEXT.sub(lambda m: "x" * len(m.group()), unfold_lookalikes(text))
     runs: dict[str, list[tuple[int, int, Found]]] = {}  # spam repeats the same printed run
-    for match in _CANDIDATE.finditer(scan):
-        run = match.group()
+    position = 0
+    while True:
+        match = _CANDIDATE.search(scan, position)
+        if match is None:
+            break
+        position = match.end()
+        run, offset = match.group(), match.start()
         if "+" not in run and sum(map(str.isdigit, run)) < MIN_DIGITS:
             continue
-        if _is_vetoed(scan, match.start(), match.end(), run):
+        vetoed = _vetoed_prefix(scan, offset, match.end(), run)
+        if vetoed is not None:
+            position = offset + max(vetoed, 1)  # scan again after the vetoed head
             continue
-        key = run if scan is text else run + "\0" + text[match.start() : match.end()]
+        key = run if scan == text else run + "\0" + text[offset : match.end()]
         found = runs.get(key)
         if found is None:
-            found = runs[key] = list(_split_run(run, text[match.start() : match.end()], parser))
-        offset = match.start()
+            found = runs[key] = list(_split_run(run, text[offset : match.end()], parser))
         for start, end, number in found:
-            yield _moved(number, offset + start, offset + end)
+            start, end = _with_bracket(scan, offset + start, offset + end)
+            disguised = normalized is not None and (
+                normalized.original_slice(start, end) != text[start:end])
+            yield _moved(number, start, end, disguised)
     yield from _find_vanity(text, parser)
+
+
+def _with_bracket(text: str, start: int, end: int) -> tuple[int, int]:
+    """Include an opening bracket that belongs to the number: "(888) 276-4410"."""
+    if start > 0 and text[start - 1] == "(" and ")" in text[start:end]:
+        return start - 1, end
+    return start, end
 
 
 def _split_run(run: str, original: str, parser: NumberParser
                ) -> Iterator[tuple[int, int, Found]]:
     """Numbers in one candidate run, with offsets relative to the run."""
     for groups, international in _segments(run, 0):
-        for start, end, number, valid in _split_groups(groups, international, parser):
+        for start, end, number, valid in _split_groups(groups, international, parser, run):
             if international and start > 0 and run[start - 1] == "+":
                 start -= 1
             printed = run[start:end]
@@ -312,15 +365,18 @@ def _split_run(run: str, original: str, parser: NumberParser
             yield start, end, _found(number, valid, start, end, obfuscated)
 
 
-def _moved(found: Found, start: int, end: int) -> Found:
+def _moved(found: Found, start: int, end: int, disguised: bool = False) -> Found:
     return Found(start, end, found.e164, found.region, found.type, found.valid,
-                 found.obfuscated, found.national)
+                 found.obfuscated or disguised, found.national)
 
 
 def _find_vanity(text: str, parser: NumberParser) -> Iterator[Found]:
     if not _VANITY_HINT.search(text):
         return
     for match in _VANITY.finditer(text):
+        letters = {char for char in match.group() if char.isalpha()}
+        if letters <= {"X"}:
+            continue  # "1-888-XXX-XXXX" is a masked number, not a vanity one
         converted = phonenumbers.convert_alpha_characters_in_number(match.group())
         digits = "".join(char for char in converted if char.isdigit())
         if digits.startswith("1"):

@@ -10,19 +10,23 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape as html_unescape
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree, html
 
-from detector.decode import UnsupportedContent, decode, repair_mojibake
+from detector.decode import MAX_BYTES, UnsupportedContent, decode, repair_mojibake
 
 _SKIP = frozenset({"script", "style", "template", "head", "svg", "math", "iframe", "object"})
 _BLOCK = frozenset(
     ["address", "article", "aside", "blockquote", "body", "br", "dd", "details", "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "option", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "title", "tr", "ul", "button", "label", "select", "textarea", "caption"]
 )
 _HEADINGS = frozenset({"h1", "h2", "h3"})
+# huge_tree lifts libxml2's 256-level nesting limit; without it, text nested deeper (an easy
+# trick) silently disappears. Everything below walks the tree without recursion.
+_PARSER = html.HTMLParser(huge_tree=True)
 _LOOKS_HTML = re.compile(r"<(?:!doctype|html|head|body|p|div|a|span|br|table|meta|title)\b", re.IGNORECASE)
 # Only runs that need rewriting: matching every single space would call back per space.
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]{2,}|[\t\r\f\v\u00a0]")
@@ -49,6 +53,8 @@ def read_page(content: bytes | str, content_type: str | None = None) -> PageText
     truncated = False
     if isinstance(content, bytes):
         content, truncated = decode(content, content_type)
+    elif len(content) > MAX_BYTES:
+        content, truncated = content[:MAX_BYTES], True
     if not content.strip():
         raise UnsupportedContent("empty page")
     content = repair_mojibake(content)
@@ -81,7 +87,7 @@ def _tidy(text: str) -> str:
 
 def _read_html(content: str) -> PageText:
     try:
-        root = html.document_fromstring(content)
+        root = html.document_fromstring(content, parser=_PARSER)
     except (etree.ParserError, ValueError):
         # lxml rejects a few degenerate documents (an XML declaration in a str, only comments);
         # read them as text rather than fail.
@@ -94,7 +100,21 @@ def _read_html(content: str) -> PageText:
     page.tel_links = list(_tel_links(root))
     page.jsonld_phones = list(_jsonld_phones(root))
     page.text = _tidy(_visible_text(root))  # last: it rewrites the tree
+    if len(page.text) * 20 < len(content):
+        # Under 5% text: either a script-heavy page or one libxml2 cut short (it stops at a
+        # few thousand nested elements even with huge_tree). A plain tag strip decides.
+        stripped = _tidy(_strip_tags(content))
+        if len(stripped) > 2 * len(page.text) and len(stripped) > len(page.text) + 20:
+            page.text = stripped
     return page
+
+
+_INVISIBLE_BLOCKS = re.compile(r"<(script|style|template|svg)\b.*?</\1\s*>", re.I | re.S)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _strip_tags(content: str) -> str:
+    return html_unescape(_TAG.sub("\n", _INVISIBLE_BLOCKS.sub(" ", content)))
 
 
 def _visible_text(root: Any) -> str:
