@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 import re
-from html import unescape as html_unescape
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from html import unescape as html_unescape
 from typing import Any
 
 from lxml import etree, html
@@ -109,7 +109,7 @@ def _read_html(content: str) -> PageText:
     return page
 
 
-_INVISIBLE_BLOCKS = re.compile(r"<(script|style|template|svg)\b.*?</\1\s*>", re.I | re.S)
+_INVISIBLE_BLOCKS = re.compile(r"<(script|style|template|svg)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
 
 
