@@ -59,7 +59,7 @@ def check_destination(url: str, allow: tuple[AllowedHost, ...] = ()) -> None:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except (socket.gaierror, UnicodeError) as error:
             raise FetchError(f"{url}: cannot resolve {host} ({error})") from None
-        reasons = {classify_address(info[4][0]) for info in infos} - {None}
+        reasons = {classify_address(str(info[4][0])) for info in infos} - {None}
         reason = min(r for r in reasons if r) if reasons else None
     if reason:
         raise FetchError(f"{url}: refused, {host} is a {reason.replace('_', '-')} address "

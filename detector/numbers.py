@@ -100,7 +100,7 @@ def number_type_name(number: phonenumbers.PhoneNumber) -> str:
     return _TYPE_NAMES.get(phonenumbers.number_type(number), "unknown")
 
 
-_DESCRIBED: dict[tuple[int, int, bool], tuple[str, str | None, str]] = {}
+_DESCRIBED: dict[tuple[int | None, int | None, bool], tuple[str, str | None, str]] = {}
 _PARSED: dict[tuple[str, bool, tuple[str, ...]], tuple[phonenumbers.PhoneNumber, bool] | None] = {}
 _CACHE_LIMIT = 200_000  #: entries; spam repeats the same few numbers across thousands of pages
 
@@ -178,7 +178,9 @@ class NumberParser:
             return None
         if phonenumbers.is_valid_number(number):
             return number, True
-        if require_valid or not phonenumbers.region_codes_for_country_code(number.country_code):
+        if require_valid or not phonenumbers.region_codes_for_country_code(
+            number.country_code or 0
+        ):
             return None
         # Written in full international form but not assigned: still a number the page tells
         # people to dial, and an invalid one is a signal in itself.
