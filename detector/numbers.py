@@ -48,6 +48,7 @@ _DATE_IN_TEXT = re.compile(
     r"(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|1[0-2])[-/.](?:19|20)\d{2}|"
     r"(?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])[-/.](?:19|20)\d{2})(?![\d]|[-/.]\d)"
 )
+_DATE_HINT = re.compile(r"\d[-/.]\d\d?[-/.]\d")  # starts with a digit: scanned in C
 _DATE = re.compile(
     r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2}))$"
 )
@@ -321,7 +322,9 @@ def find_numbers(text: str | Normalized, parser: NumberParser) -> Iterator[Found
     obfuscated."""
     normalized = text if isinstance(text, Normalized) else None
     text = text.text if isinstance(text, Normalized) else text
-    scan = _DATE_IN_TEXT.sub(lambda m: "x" * len(m.group()), unfold_lookalikes(text))
+    scan = unfold_lookalikes(text)
+    if _DATE_HINT.search(scan):
+        scan = _DATE_IN_TEXT.sub(lambda m: "x" * len(m.group()), scan)
     runs: dict[str, list[tuple[int, int, Found]]] = {}  # spam repeats the same printed run
     position = 0
     while True:
