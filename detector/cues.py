@@ -16,17 +16,23 @@ from bisect import bisect_left, bisect_right
 _STOPS = re.compile(r"[.!?\n]")
 
 
-def _sentence_ends(text: str) -> list[int]:
-    """Offsets just after each sentence end: a line break, or . ! ? before a space/the end."""
-    ends = []
-    length = len(text)
-    for match in _STOPS.finditer(text):
+def _last_stop(text: str, begin: int, end: int) -> int:
+    """Offset just after the last sentence end in ``text[begin:end]`` (or ``begin``)."""
+    found = begin
+    for match in _STOPS.finditer(text, begin, end):
         position = match.end()
-        if match.group() == "\n":
-            ends.append(position)
-        elif position >= length or text[position].isspace():
-            ends.append(min(position + 1, length))
-    return ends
+        if match.group() == "\n" or position >= len(text) or text[position].isspace():
+            found = position
+    return found
+
+
+def _next_stop(text: str, begin: int, end: int) -> int:
+    """Offset just after the first sentence end in ``text[begin:end]`` (or ``end``)."""
+    for match in _STOPS.finditer(text, begin, end):
+        position = match.end()
+        if match.group() == "\n" or position >= len(text) or text[position].isspace():
+            return position
+    return end
 
 
 class CueIndex:
@@ -40,31 +46,27 @@ class CueIndex:
         self.strong = sorted(positions.get("strong_warning", ()))
         self.weak = sorted(positions.get("weak_warning", ()))
         self.disclaimer = sorted(positions.get("disclaimer", ()))
-        self.ends = _sentence_ends(lower)
+
 
     @staticmethod
     def count(positions: list[int], start: int, end: int) -> int:
         return bisect_left(positions, end) - bisect_left(positions, max(0, start))
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
-        """Bounds of the sentence holding ``[start, end)`` (at most 400/300 chars out)."""
-        i = bisect_right(self.ends, start)
-        begin = self.ends[i - 1] if i else 0
-        j = bisect_left(self.ends, end)
-        finish = self.ends[j] if j < len(self.ends) else len(self.text)
-        return max(begin, start - 400), min(finish, end + 300)
+        """Bounds of the sentence holding ``[start, end)`` (at most 400/300 chars out).
+        Found locally: pages full of prices have a full stop every few characters."""
+        begin = _last_stop(self.text, max(0, start - 400), start)
+        return begin, _next_stop(self.text, end, min(len(self.text), end + 300))
 
     def previous_sentence(self, sentence_start: int) -> tuple[int, int]:
         """Bounds of the nearest non-blank sentence before the one at ``sentence_start``."""
-        i = bisect_left(self.ends, sentence_start)  # self.ends[i] >= sentence_start
-        end = sentence_start
-        while i > 0:
-            begin = self.ends[i - 1] if i - 1 >= 0 else 0
-            if begin < end and self.text[begin:end].strip():
-                return max(begin, end - 400), end
-            end = begin
-            i -= 1
-        return (0, end) if self.text[:end].strip() else (end, end)
+        end = len(self.text[:sentence_start].rstrip())
+        while end > 0:
+            begin = _last_stop(self.text, max(0, end - 400), end - 1)
+            if self.text[begin:end].strip():
+                return begin, end
+            end = len(self.text[:begin].rstrip())
+        return 0, 0
 
     def quotes_as_scam(self, start: int, end: int) -> bool:
         """Whether the text around ``[start, end)`` presents that number as a scam.

@@ -215,17 +215,26 @@ def _vetoed_prefix(text: str, start: int, end: int, run: str) -> int | None:
         return len(run)
     if _PERCENT_AFTER.match(text[end : end + 2]):
         return len(run)
-    before = text[max(0, start - 32) : start]
+    # Short look-backs: the longest label ("confirmation number: ") is 21 characters, and a
+    # regex anchored at the end still tries every position of what it is given.
+    before = text[max(0, start - 24) : start]
     head = _first_token(run)
-    if _CURRENCY_BEFORE.search(before):
+    if _CURRENCY_BEFORE.search(before[-5:]):
         return head
     if run.startswith("+"):
         return None
     # Letters glued to a plain digit string make a code ("SKU12345678"); glued to a run with
     # separators they are obfuscation ("account1⚚888⚚276⚚8917").
-    if before[-1:].isalpha():
+    last = before[-1:]
+    if last.isalpha():
         return len(run) if run.isdigit() else None
-    return head if _ID_BEFORE.search(before) else None
+    # Only a label ending in a letter (then spaces, "#", ":" or ".") can name an identifier.
+    if last in _LABEL_ENDS or before.rstrip(" #:.\t")[-1:].isalpha():
+        return head if _ID_BEFORE.search(before) else None
+    return None
+
+
+_LABEL_ENDS = frozenset("-_#/:")
 
 
 def _first_token(run: str) -> int:
@@ -326,28 +335,30 @@ def find_numbers(text: str | Normalized, parser: NumberParser) -> Iterator[Found
     if _DATE_HINT.search(scan):
         scan = _DATE_IN_TEXT.sub(lambda m: "x" * len(m.group()), scan)
     runs: dict[str, list[tuple[int, int, Found]]] = {}  # spam repeats the same printed run
-    position = 0
-    while True:
-        match = _CANDIDATE.search(scan, position)
-        if match is None:
-            break
-        position = match.end()
+    for match in _CANDIDATE.finditer(scan):
         run, offset = match.group(), match.start()
         if "+" not in run and sum(map(str.isdigit, run)) < MIN_DIGITS:
             continue
         vetoed = _vetoed_prefix(scan, offset, match.end(), run)
+        while vetoed is not None and vetoed < len(run):
+            # A price or label heads the run: what follows it may still be a number.
+            rest = _CANDIDATE.search(scan, offset + vetoed, match.end())
+            if rest is None:
+                break
+            run, offset = rest.group(), rest.start()
+            vetoed = _vetoed_prefix(scan, offset, rest.end(), run)
         if vetoed is not None:
-            position = offset + max(vetoed, 1)  # scan again after the vetoed head
             continue
-        key = run if scan == text else run + "\0" + text[offset : match.end()]
+        end = offset + len(run)
+        key = run if scan == text else run + "\0" + text[offset:end]
         found = runs.get(key)
         if found is None:
-            found = runs[key] = list(_split_run(run, text[offset : match.end()], parser))
-        for start, end, number in found:
-            start, end = _with_bracket(scan, offset + start, offset + end)
+            found = runs[key] = list(_split_run(run, text[offset:end], parser))
+        for start, stop, number in found:
+            start, stop = _with_bracket(scan, offset + start, offset + stop)
             disguised = normalized is not None and (
-                normalized.original_slice(start, end) != text[start:end])
-            yield _moved(number, start, end, disguised)
+                normalized.original_slice(start, stop) != text[start:stop])
+            yield _moved(number, start, stop, disguised)
     yield from _find_vanity(text, parser)
 
 

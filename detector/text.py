@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from html import unescape as html_unescape
 from typing import Any
 
-from lxml import etree, html
+from lxml import etree
 
 from detector.decode import MAX_BYTES, UnsupportedContent, decode, repair_mojibake
 
@@ -26,7 +26,8 @@ _BLOCK = frozenset(
 _HEADINGS = frozenset({"h1", "h2", "h3"})
 # huge_tree lifts libxml2's 256-level nesting limit; without it, text nested deeper (an easy
 # trick) silently disappears. Everything below walks the tree without recursion.
-_PARSER = html.HTMLParser(huge_tree=True)
+# Plain lxml.etree, not lxml.html: the latter looks up a Python element class for every node.
+_PARSER = etree.HTMLParser(huge_tree=True)
 _LOOKS_HTML = re.compile(r"<(?:!doctype|html|head|body|p|div|a|span|br|table|meta|title)\b", re.IGNORECASE)
 # Only runs that need rewriting: matching every single space would call back per space.
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]{2,}|[\t\r\f\v\u00a0]")
@@ -85,18 +86,25 @@ def _tidy(text: str) -> str:
     return _BLANK_LINES.sub("\n\n", text).strip()
 
 
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
 def _read_html(content: str) -> PageText:
+    # lxml refuses a str that declares its own encoding (XHTML pages often do).
+    content = _XML_DECLARATION.sub("", content, count=1)
     try:
-        root = html.document_fromstring(content, parser=_PARSER)
-    except (etree.ParserError, ValueError):
+        root = etree.fromstring(content, parser=_PARSER)
+    except (etree.LxmlError, ValueError):
         # lxml rejects a few degenerate documents (an XML declaration in a str, only comments);
         # read them as text rather than fail.
-        return _read_plain(re.sub(r"<[^>]*>", " ", content))
+        root = None
+    if root is None:
+        return _read_plain(_strip_tags(content))
     page = PageText(text="", is_html=True)
     page.title = _tidy(root.findtext(".//title") or "")[:300]
     page.language = (root.get("lang") or root.get("xml:lang") or "").strip() or None
     page.description = _meta_description(root)
-    page.headings = [_tidy(h.text_content())[:300] for h in root.iter(*_HEADINGS)][:50]
+    page.headings = [_tidy("".join(h.itertext()))[:300] for h in root.iter(*_HEADINGS)][:50]
     page.tel_links = list(_tel_links(root))
     page.jsonld_phones = list(_jsonld_phones(root))
     page.text = _tidy(_visible_text(root))  # last: it rewrites the tree
@@ -126,7 +134,7 @@ def _visible_text(root: Any) -> str:
     for element in root.iter(*_BLOCK):
         element.text = "\n" + (element.text or "")
         element.tail = "\n" + (element.tail or "")
-    return root.text_content()
+    return etree.tostring(root, method="text", encoding="unicode", with_tail=False)
 
 
 def _meta_description(root: Any) -> str:
