@@ -11,7 +11,7 @@ trustworthy, not a warning.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 
 _STOPS = re.compile(r"[.!?\n]")
 
