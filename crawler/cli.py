@@ -463,3 +463,407 @@ def crawl_command(seeds: tuple[str, ...], db: str, allowlist_path: str | None, d
     else:
         click.echo(summary.to_text())
     sys.exit(_CRAWL_EXIT.get(summary.status, 1))
+
+
+# --- report / takedown ------------------------------------------------------------------------
+
+# Choices are spelled out here so that ``--help`` does not import the store; a test checks
+# they match crawler.store.FINDING_STATUSES and detector.report.VERDICTS.
+_REPORT_FORMATS = ("csv", "jsonl", "html", "md", "misp")
+_REPORT_VERDICTS = ("flagged", "suspicious", "clean", "official")
+_FINDING_STATUSES = ("new", "confirmed", "reported", "resolved", "false_positive")
+
+_db_option = click.option(
+    "--db", "db", default="scamlines.db", show_default=True, metavar="PATH",
+    type=click.Path(dir_okay=False), help="The SQLite store a crawl wrote.",
+)  # fmt: skip
+
+
+def _open_existing_store(db: str) -> Any:
+    """Open a store that must already exist and hold at least one run (else exit 2)."""
+    from pathlib import Path
+
+    from crawler.store import StoreError, open_store
+
+    if not Path(db).is_file():
+        raise InputError(f"{db}: no such database (run `scamlines crawl --db {db} ...` first)")
+    try:
+        store = open_store(db)
+    except StoreError as error:
+        raise InputError(str(error)) from None
+    if not store.runs():
+        store.close()
+        raise InputError(f"{db}: the store is empty (no crawl or scan has been recorded)")
+    return store
+
+
+@cli.command("report")
+@click.option("--format", "output_format", type=click.Choice(_REPORT_FORMATS), required=True,
+              help="csv (spreadsheet-safe), jsonl, html (one self-contained file), "
+                   "md (summary), misp (MISP events, one JSON object per line).")
+@_db_option
+@click.option("--since", default=None, metavar="RUN_ID|DATE",
+              help="Only findings seen by this run or later, or at/after this UTC date/time.")
+@click.option("--brand", default=None, metavar="NAME", help="Only findings for this brand.")
+@click.option("--verdict", "verdicts", multiple=True,
+              type=click.Choice([*_REPORT_VERDICTS, "all"]),
+              help="Only these verdicts (repeatable). Default: flagged and suspicious.")
+@click.option("--status", "statuses", multiple=True, type=click.Choice(_FINDING_STATUSES),
+              help="Only findings with this analyst status (repeatable).")
+@click.option("--group", type=click.Choice(["run", "brand"]), default=None,
+              help="misp only: one event per run (default) or per brand.")
+@click.option("-o", "--output", default=None, metavar="FILE", type=click.Path(dir_okay=False),
+              help="Write here instead of stdout.")
+def report_command(output_format: str, db: str, since: str | None, brand: str | None,
+                   verdicts: tuple[str, ...], statuses: tuple[str, ...], group: str | None,
+                   output: str | None) -> None:
+    """Export findings from the store: one row per finding and number.
+
+    CSV cells that a spreadsheet would run as a formula (starting with = + - @, tab or CR)
+    get a leading ', so E.164 numbers read '+18885550142 there; JSON Lines and MISP carry
+    the plain number. Page text is escaped in HTML and Markdown, and URLs are never links.
+    Exit 2 for a missing or empty store, an unknown run, date or brand.
+    """
+    from reports.rows import ReportError
+
+    if group is not None and output_format != "misp":
+        raise click.UsageError("--group applies to --format misp only")
+    store = _open_existing_store(db)
+    try:
+        text, count = _render_report(store, output_format, since, brand, verdicts, statuses,
+                                     group or "run")
+    except ReportError as error:
+        raise InputError(str(error)) from None
+    finally:
+        store.close()
+    _emit(text, output)
+    if not count:
+        click.echo("note: no finding matches these filters", err=True)
+
+
+def _render_report(store: Any, output_format: str, since: str | None, brand: str | None,
+                   verdicts: tuple[str, ...], statuses: tuple[str, ...],
+                   group: str) -> tuple[str, int]:
+    """The report text and its number of rows."""
+    import io
+
+    from crawler.store import utc_now
+    from reports.exports import write_csv, write_jsonl
+    from reports.html import ReportInfo, render_html
+    from reports.markdown import render_markdown
+    from reports.rows import DEFAULT_VERDICTS, Filters, build_rows, parse_since, resolve_brand
+
+    since_run, since_time = parse_since(store, since) if since else (None, None)
+    wanted = () if "all" in verdicts else (verdicts or DEFAULT_VERDICTS)
+    filters = Filters(verdicts=tuple(wanted), statuses=statuses, since_run=since_run,
+                      since_time=since_time,
+                      brand=resolve_brand(brand, (f["brand"] for f in store.findings()))
+                      if brand is not None else None)  # fmt: skip
+    rows = build_rows(store, filters)
+    info = ReportInfo(generated_at=utc_now(), store=store.path.name, filters=filters.describe())
+    if output_format == "html":
+        return render_html(rows, info), len(rows)
+    if output_format == "md":
+        return render_markdown(rows, info), len(rows)
+    if output_format == "misp":
+        from reports.misp import build_events, write_events
+
+        events = build_events(rows, {run["id"]: run for run in store.runs()}, group=group)
+        stream = io.StringIO()
+        write_events(events, stream)
+        return stream.getvalue(), len(events)
+    stream = io.StringIO(newline="")
+    (write_csv if output_format == "csv" else write_jsonl)(rows, stream)
+    return stream.getvalue(), len(rows)
+
+
+def _emit(text: str, output: str | None) -> None:
+    """Write to FILE (exactly these characters) or to stdout."""
+    from pathlib import Path
+
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        with Path(output).open("w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+    except OSError as error:
+        raise InputError(f"{output}: cannot write: {error.strerror}") from None
+
+
+@cli.command("takedown")
+@click.option("--domain", default=None, metavar="D", help="Package every flagged page on this "
+              "host or domain.")
+@click.option("--number", default=None, metavar="N", help="Package this number and the pages "
+              "advertising it.")
+@click.option("--finding", "finding_id", type=int, default=None, metavar="ID",
+              help="Package one finding (its site and its numbers).")
+@click.option("-o", "--output", "out", required=True, metavar="DIR",
+              type=click.Path(file_okay=False), help="A new (or empty) folder for the packages.")
+@_db_option
+@allowlist_option
+@click.option("--reporter", default=None, metavar="NAME", help="Who signs the notices.")
+@click.option("--contact", default=None, metavar="EMAIL", help="Where replies should go.")
+@click.option("--rdap", "use_rdap", is_flag=True,
+              help="Look up the domain's abuse contact over RDAP (sends the domain to rdap.org; "
+                   "5 s timeout). Default: a placeholder to fill in.")
+def takedown_command(domain: str | None, number: str | None, finding_id: int | None, out: str,
+                     db: str, allowlist_path: str | None, reporter: str | None,
+                     contact: str | None, use_rdap: bool) -> None:
+    """Write takedown packages: one per offending site and one per number.
+
+    Each holds a notice (to the host or registrar abuse desk, or to the number's carrier or
+    toll-free RespOrg), the brand's real contact channels from the allowlist, the evidence
+    (captured page, SHA-256, capture time, headers, redirect chain, the number in context)
+    and manifest.json + SHA256SUMS (check with: cd DIR && sha256sum -c SHA256SUMS).
+    Packaged findings get the status 'reported'. Exit 2 when nothing matches.
+    """
+    from pathlib import Path
+
+    from crawler.store import StoreError
+    from reports.takedown import Sender, TakedownError, Target, make_takedown
+
+    if sum(value is not None for value in (domain, number, finding_id)) != 1:
+        raise click.UsageError("give exactly one of --domain, --number or --finding")
+    al = load_allowlist(allowlist_path)
+    store = _open_existing_store(db)
+    try:
+        packages = make_takedown(
+            store, al, Target(domain=domain, number=number, finding_id=finding_id), Path(out),
+            sender=Sender(reporter, contact), use_rdap=use_rdap,
+        )  # fmt: skip
+    except (TakedownError, StoreError) as error:
+        raise InputError(str(error)) from None
+    finally:
+        store.close()
+    for package in packages:
+        ids = ", ".join(str(i) for i in package.finding_ids)
+        click.echo(f"{package.folder}/  {package.kind} {package.target}  (findings {ids})")
+    marked = len({i for package in packages for i in package.finding_ids})
+    click.echo(f"{_plural(marked, 'finding')} marked reported in {db}. "
+               f"Verify with: cd {out} && sha256sum -c SHA256SUMS")
+
+
+# --- scan / diff / numbers / triage / rescan -------------------------------------------------
+#
+# Scheduled scans of a watch list and what changed between runs. Library code lives in
+# crawler.scan, crawler.history, crawler.clusters, crawler.triage and crawler.rescan; these
+# commands parse options, call it, and print. Exit statuses: 0 ok, 1 newly flagged findings
+# (scan --fail-on-new), 2 error (bad configuration, another scan running, missing database,
+# unknown run).
+
+_history_db_option = click.option(
+    "--db", "db", default="scamlines.db", show_default=True, metavar="PATH",
+    type=click.Path(dir_okay=False), help="The SQLite store scans wrote.",
+)  # fmt: skip
+
+
+def _history_store(db: str) -> Any:
+    """Open an existing store for the history commands (a missing file is exit 2)."""
+    from pathlib import Path
+
+    from crawler.store import StoreError, open_store
+
+    if not Path(db).is_file():
+        raise InputError(f"{db}: no such database (run `scamlines scan --config FILE` first)")
+    try:
+        return open_store(db)
+    except StoreError as error:
+        raise InputError(str(error)) from None
+
+
+@cli.command("scan")
+@click.option("--config", "config_path", required=True, metavar="FILE",
+              type=click.Path(dir_okay=False), help="The scan's TOML file (examples/scan.toml).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="The summary: text, or one JSON object.")
+@click.option("--quiet", "-q", is_flag=True,
+              help="Print nothing when nothing is new or back and the scan finished (cron).")
+@click.option("--fail-on-new", is_flag=True,
+              help="Exit 1 when a finding is newly flagged (new, back, or turned flagged).")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="HOST[:PORT]",
+              help="Also let the scan reach this private/loopback host (repeatable).")
+@click.option("--resolve", "resolve", multiple=True, metavar="HOST=ADDR",
+              help="Connect to HOST at ADDR without DNS (repeatable), as crawl --resolve.")
+@click.option("--resolve-only", is_flag=True, help="Send no DNS queries (as crawl).")
+@click.option("--set", "set_values", multiple=True, metavar="NAME=VALUE",
+              help="Any Scrapy or SCAMLINES_* setting (repeatable), over the file's [crawl].")
+def scan_command(config_path: str, output_format: str, quiet: bool, fail_on_new: bool,
+                 allow_hosts: tuple[str, ...], resolve: tuple[str, ...], resolve_only: bool,
+                 set_values: tuple[str, ...]) -> None:
+    """Scan a watch list (for cron) and report what is new, still, gone or back.
+
+    Everything comes from the configuration FILE: seeds, limits, database, allowlist, the
+    brands to report on, reports to write. Relative paths in it are relative to the file,
+    so the scan runs the same from any directory. Only one scan (or rescan) runs on a
+    database at a time: a second one exits 2 at once, naming the pid holding it.
+
+    The summary ends with the diff against the previous finished scan of the same file
+    (see `scamlines diff`). Exit status: 0 ok; 1 with --fail-on-new when a finding is
+    newly flagged; 2 for errors (configuration, lock, database, a failed crawl).
+    """
+    from crawler.netguard import parse_allowed_host
+    from crawler.scan import ScanError, ScanExtras, run_scan
+    from crawler.scanconfig import ScanConfigError, load_scan_config
+    from crawler.scanlock import ScanBusy
+
+    for host in allow_hosts:
+        try:
+            parse_allowed_host(host)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--allow-host") from None
+    try:
+        config = load_scan_config(config_path)
+    except ScanConfigError as error:
+        raise InputError(f"the scan configuration has problems:\n{error}") from None
+    extras = ScanExtras(allow_hosts, _resolve_pins(resolve), resolve_only,
+                        _setting_values(set_values))
+    try:
+        summary = run_scan(config, extras)
+    except (ScanBusy, ScanError) as error:
+        raise InputError(str(error)) from None
+    if not quiet or summary.has_news or summary.status != "finished":
+        _echo_summary(summary, output_format)
+    if summary.status == "failed":
+        click.echo(f"Error: the scan failed ({summary.crawl.reason})", err=True)
+        sys.exit(2)
+    sys.exit(1 if fail_on_new and summary.newly_flagged else 0)
+
+
+def _echo_summary(summary: Any, output_format: str) -> None:
+    if output_format == "json":
+        click.echo(json.dumps(summary.to_dict(), ensure_ascii=False))
+    else:
+        click.echo(summary.to_text())
+
+
+@cli.command("diff")
+@click.argument("runs", nargs=-1, type=int, metavar="[RUN_A RUN_B]")
+@_history_db_option
+@click.option("--brand", "brands", multiple=True, metavar="NAME",
+              help="Only findings and numbers for this brand (repeatable).")
+@_format_option
+def diff_command(runs: tuple[int, ...], db: str, brands: tuple[str, ...],
+                 output_format: str) -> None:
+    """What changed from run RUN_A to the later run RUN_B.
+
+    Pages, findings (page x brand) and numbers are new (never seen before), still (in both
+    runs), gone (in RUN_A, not RUN_B) or back (not in RUN_A, but seen by an earlier run).
+    Only finished runs count as earlier sightings; killed runs are ignored. Findings carry
+    their verdicts in both runs and their triage status. Default: the latest finished scan
+    or rescan against the run before it (same config file); one RUN: that run against the
+    run before it. Exit 2 for an unknown run or a missing database.
+    """
+    from crawler.history import HistoryError, default_pair, diff_runs
+    from crawler.store import StoreError
+
+    if len(runs) > 2:
+        raise click.UsageError("give no run, one run, or two runs (RUN_A RUN_B)")
+    store = _history_store(db)
+    try:
+        before, after = runs if len(runs) == 2 else default_pair(store, *runs)
+        diff = diff_runs(store, before, after, brands=brands)
+    except (HistoryError, StoreError) as error:
+        raise InputError(str(error)) from None
+    finally:
+        store.close()
+    if output_format == "json":
+        click.echo(json.dumps(diff.to_dict(), ensure_ascii=False))
+    else:
+        click.echo(diff.to_text())
+
+
+@cli.command("numbers")
+@click.option("--min-pages", default=1, show_default=True, type=click.IntRange(1),
+              help="Only numbers seen on at least this many pages.")
+@_history_db_option
+@_format_option
+def numbers_command(min_pages: int, db: str, output_format: str) -> None:
+    """Phone numbers with every page, domain and brand they were seen on (clusters).
+
+    Most widespread first. Per page: its verdict, whether its latest run still showed the
+    number (now) or not (gone), the number's status there, the findings citing it with
+    their triage status, the brands, when last seen. FLAGGED: some page flags it and no
+    analyst dismissed it there as a false positive.
+    """
+    from crawler.clusters import number_clusters
+    from crawler.store import StoreError
+
+    store = _history_store(db)
+    try:
+        clusters = number_clusters(store, min_pages)
+    except StoreError as error:
+        raise InputError(str(error)) from None
+    finally:
+        store.close()
+    for cluster in clusters:
+        if output_format == "json":
+            click.echo(json.dumps(cluster.to_dict(), ensure_ascii=False))
+        else:
+            click.echo(cluster.to_text() + "\n")
+    if not clusters and output_format == "text":
+        click.echo(f"no number seen on {_plural(min_pages, 'page')} or more")
+
+
+@cli.command("triage")
+@click.argument("finding_id", type=int)
+@click.option("--status", required=True,
+              type=click.Choice(["confirmed", "false_positive", "reported", "resolved"]),
+              help="Your decision on the finding.")
+@click.option("--note", default=None, metavar="TEXT", help="Why (kept with the finding).")
+@_history_db_option
+def triage_command(finding_id: int, status: str, note: str | None, db: str) -> None:
+    """Record your decision on finding FINDING_ID (ids are in diff and numbers output).
+
+    false_positive also remembers the numbers the finding shows now: later scans and
+    rescans still record the finding, but show its verdict as false_positive and do not
+    count it as newly flagged, until the page shows a number you did not dismiss.
+    """
+    from crawler.store import StoreError
+    from crawler.triage import TriageError, triage
+
+    store = _history_store(db)
+    try:
+        finding = triage(store, finding_id, status, note)
+    except (TriageError, StoreError) as error:
+        raise InputError(str(error)) from None
+    finally:
+        store.close()
+    numbers = ", ".join(finding["numbers"] or []) or "no number"
+    dismissed = f"; dismissed on this page: {numbers}" if status == "false_positive" else ""
+    click.echo(f"finding #{finding_id} ({finding['brand'] or 'no brand'}, {finding['url']}): "
+               f"{status}{dismissed}")
+
+
+@cli.command("rescan")
+@_history_db_option
+@allowlist_option
+@click.option("--run", "base_run", type=int, default=None, metavar="RUN",
+              help="Re-analyse the pages this run captured. Default: the latest finished run.")
+@click.option("--all", "all_pages", is_flag=True,
+              help="Re-analyse every stored page (latest capture of each) instead; the diff "
+                   "then lists pages the base run did not see as back.")
+@_format_option
+def rescan_command(db: str, allowlist_path: str | None, base_run: int | None, all_pages: bool,
+                   output_format: str) -> None:
+    """Re-judge stored pages with the current allowlist and detector, fetching nothing.
+
+    Records a new run (kind rescan) over the same captures and prints its diff against the
+    run it re-analysed: after adding a verified number to the allowlist, the findings it
+    cleared show as "still flagged -> clean". Takes the database's scan lock.
+    """
+    from pathlib import Path
+
+    from crawler.rescan import RescanError, run_rescan
+    from crawler.scanlock import ScanBusy
+
+    _history_store(db).close()  # a missing or foreign database is exit 2 before the lock
+    try:
+        summary = run_rescan(Path(db).absolute(), allowlist_path, base_run=base_run,
+                             all_pages=all_pages)
+    except (RescanError, ScanBusy) as error:
+        raise InputError(str(error)) from None
+    if output_format == "json":
+        click.echo(json.dumps(summary.to_dict(), ensure_ascii=False))
+    else:
+        click.echo(summary.to_text())

@@ -28,13 +28,14 @@ class CrawlConfig:
     allowlist: str | None = None
     seeds: tuple[str, ...] = ()
     max_pages: int = 1000
+    follow_links: bool = True
     follow_offsite: bool = False
     allow_hosts: tuple[AllowedHost, ...] = ()
     resolve: dict[str, str] = field(default_factory=dict)
     resolve_only: bool = False
     file_roots: tuple[Path, ...] = ()
     detector_enabled: bool = True
-    detector_processes: int = 1
+    page_worker: bool = True
     store_batch: int = 100
     body_store_maxsize: int = 8 * 1024 * 1024
     run_id: int | None = None
@@ -51,13 +52,14 @@ class CrawlConfig:
             allowlist=settings.get("SCAMLINES_ALLOWLIST") or None,
             seeds=tuple(_strings(settings.getlist("SCAMLINES_SEEDS"))),
             max_pages=settings.getint("SCAMLINES_MAX_PAGES", 1000),
+            follow_links=settings.getbool("SCAMLINES_FOLLOW_LINKS", True),
             follow_offsite=settings.getbool("SCAMLINES_FOLLOW_OFFSITE"),
             allow_hosts=tuple(_allowed_hosts(settings.getlist("SCAMLINES_ALLOW_HOSTS"))),
             resolve=_resolve_map(settings.getdict("SCAMLINES_RESOLVE")),
             resolve_only=settings.getbool("SCAMLINES_RESOLVE_ONLY"),
             file_roots=tuple(Path(p).resolve() for p in settings.getlist("SCAMLINES_FILE_ROOTS")),
             detector_enabled=settings.getbool("SCAMLINES_DETECTOR_ENABLED", True),
-            detector_processes=settings.getint("SCAMLINES_DETECTOR_PROCESSES", 1),
+            page_worker=settings.getbool("SCAMLINES_PAGE_WORKER", True),
             store_batch=settings.getint("SCAMLINES_STORE_BATCH", 100),
             body_store_maxsize=settings.getint("SCAMLINES_BODY_STORE_MAXSIZE", 8 * 1024 * 1024),
             run_id=int(run_id) if run_id not in (None, "") else None,
@@ -71,8 +73,6 @@ class CrawlConfig:
         """Raise ValueError for values no crawl can run with."""
         if self.max_pages < 0:
             raise ValueError("SCAMLINES_MAX_PAGES must be 0 (no limit) or more")
-        if self.detector_processes < 0:
-            raise ValueError("SCAMLINES_DETECTOR_PROCESSES must be 0 or more")
         if self.store_batch < 1:
             raise ValueError("SCAMLINES_STORE_BATCH must be 1 or more")
         if self.replay and self.run_id is None:

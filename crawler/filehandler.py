@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING
 
 from scrapy.core.downloader.handlers.base import BaseDownloadHandler
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 from scrapy.utils.asyncio import run_in_thread
 
 from crawler.config import CrawlConfig
 from crawler.links import file_path, under_roots
+from crawler.middlewares import spider_file_roots
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -38,12 +40,12 @@ class RootedFileDownloadHandler(BaseDownloadHandler):
 
     async def download_request(self, request: Request) -> Response:
         path = file_path(request.url)
-        roots = self.roots + tuple(getattr(self.crawler.spider, "file_roots", ()))
+        roots = self.roots + spider_file_roots(self.crawler)
         if path is None or not under_roots(path, roots):
             raise IgnoreRequest(f"{request.url}: outside the seed folders")
         body = await run_in_thread(self._read, path)
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        headers = {"Content-Type": content_type}
+        headers = Headers({"Content-Type": content_type})
         respcls = responsetypes.from_args(headers=headers, filename=str(path), body=body)
         return respcls(url=request.url, body=body, headers=headers)
 

@@ -11,22 +11,28 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from crawler.store import FetchRecord
-    from detector.report import PageReport
 
 __all__ = ["PageItem"]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False)
 class PageItem:
     """One fetched page on its way to the detector and the store.
 
     ``text`` is the body decoded by Scrapy (None for non-text bodies, which the detector
-    skips); ``report`` is filled in by :class:`crawler.pipelines.DetectorPipeline`.
-    ``replayed`` marks a page a resumed crawl served from the store: it is counted but not
-    analysed or recorded again.
+    skips); ``verdict`` is the detector's, set by :class:`crawler.pipelines.PagePipeline`
+    once the page is analysed and stored (the full report is in the store). ``replayed``
+    marks a page a resumed crawl served from the store: it is counted, not stored again.
     """
 
     fetch: FetchRecord
     text: str | None = None
-    report: PageReport | None = None
+    verdict: str | None = None
     replayed: bool = False
+
+    def __repr__(self) -> str:
+        # Scrapy logs dropped items with repr(): never the whole body.
+        return (
+            f"<PageItem {self.fetch.status} {self.fetch.final_url} verdict={self.verdict}"
+            f"{' replayed' if self.replayed else ''}>"
+        )

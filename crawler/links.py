@@ -123,7 +123,8 @@ class LinkRanker:
     def priority(self, url: str, text: str = "") -> int:
         """:data:`CONTACT_BONUS` and/or :data:`BRAND_BONUS`, or 0."""
         parts = urlsplit(url)
-        where = f"{parts.netloc} {parts.path} {parts.query} {text}".lower()
+        # Not the host name: every link of "amazon-help.blogspot.com" would score alike.
+        where = f"{parts.path} {parts.query} {text}".lower()
         score = CONTACT_BONUS if _CONTACT.search(where) else 0
         if self._names_brand(where):
             score += BRAND_BONUS

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
@@ -27,10 +28,11 @@ if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
+    from twisted.internet.defer import Deferred
 
     from crawler.store import Store
 
-__all__ = ["NetworkGuardMiddleware", "ReplayMiddleware"]
+__all__ = ["NetworkGuardMiddleware", "ReplayMiddleware", "spider_file_roots"]
 
 logger = logging.getLogger(__name__)
 
@@ -96,11 +98,12 @@ class NetworkGuardMiddleware:
         address = await self._resolve(host)
         reason = classify_address(address)
         if reason is not None:
-            self._refuse(request, reason, f"host {host} resolves to {address} ({reason})")
+            where = f"host {host} resolves to {address}" if address != host else address
+            self._refuse(request, reason, f"{where} ({reason})")
 
     def _check_file(self, request: Request) -> None:
         path = file_path(request.url)
-        roots = self.file_roots + tuple(getattr(self.crawler.spider, "file_roots", ()))
+        roots = self.file_roots + spider_file_roots(self.crawler)
         if path is None or not under_roots(path, roots):
             self._refuse(request, "scheme", "file: URL outside the seed folders")
 
@@ -112,7 +115,8 @@ class NetworkGuardMiddleware:
         from twisted.internet import reactor
 
         # The same resolver (and DNS cache) the connection will use a moment later.
-        return str(await maybe_deferred_to_future(reactor.resolve(host)))
+        resolving: Deferred[object] = cast("Any", reactor).resolve(host)
+        return str(await maybe_deferred_to_future(resolving))
 
     def _refuse(self, request: Request, reason: str, why: str) -> None:
         self.stats.inc_value("scamlines/refused")
@@ -124,6 +128,15 @@ class NetworkGuardMiddleware:
             )
         logger.warning("Refused %s: %s", request.url, why, extra={"spider": self.crawler.spider})
         raise IgnoreRequest(f"refused by the network guard: {why}")
+
+
+def spider_file_roots(crawler: Crawler) -> tuple[Path, ...]:
+    """The seed folders of the crawl's spider (none before it exists)."""
+    try:
+        spider = crawler.spider
+    except (AttributeError, RuntimeError):  # Scrapy 2.18+: not set before the crawl starts
+        return ()
+    return tuple(getattr(spider, "file_roots", ()))
 
 
 class ReplayMiddleware:
@@ -157,7 +170,7 @@ class ReplayMiddleware:
             return None
         store = self._open()
         body = (store.body(entry["body_sha256"]) if entry["body_sha256"] else None) or b""
-        headers = {"Content-Type": entry["content_type"]} if entry["content_type"] else {}
+        headers = Headers({"Content-Type": entry["content_type"]} if entry["content_type"] else {})
         url = entry["final_url"] or request.url
         cls = responsetypes.from_args(headers=headers, url=url, body=body)
         # Replayed as-is: neither retried (a recorded 500) nor redirected again.

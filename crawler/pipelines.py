@@ -1,37 +1,33 @@
-"""Item pipelines: page limit → detector → store.
+"""Item pipelines: page limit, then detector → store.
 
 See documentation in docs/topics/item-pipeline.rst (Scrapy).
 """
 
 from __future__ import annotations
 
-import asyncio
+import dataclasses
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
-from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
-from crawler.analysis import Analyzer, NotAnalysable
 from crawler.config import CrawlConfig
+from crawler.pageworker import WorkerConfig, start_pages
 from crawler.store import StoreError, open_store
-from crawler.writer import StoreWriter
 
 if TYPE_CHECKING:
     from typing import Self
 
-    from scrapy import Spider
     from scrapy.crawler import Crawler
 
     from crawler.items import PageItem
+    from crawler.pageworker import InlinePages, Outcome, WorkerPages
 
-__all__ = ["DetectorPipeline", "PageLimitPipeline", "StorePipeline", "run_status"]
+__all__ = ["PageLimitPipeline", "PagePipeline", "run_status"]
 
 logger = logging.getLogger(__name__)
-
-#: Pages queued for the store writer beyond which the pipeline waits for it.
-_WRITER_HIGH_WATER = 500
 
 
 class PageLimitPipeline:
@@ -54,7 +50,7 @@ class PageLimitPipeline:
     def process_item(self, item: PageItem) -> PageItem:
         if self.max_pages and self.count >= self.max_pages:
             self.crawler.stats.inc_value("scamlines/over_max_pages")
-            raise DropItem(f"over the page limit ({self.max_pages})")
+            raise DropItem(f"over the page limit ({self.max_pages})", log_level="INFO")
         self.count += 1
         self.crawler.stats.set_value("scamlines/pages", self.count)
         if self.max_pages and self.count >= self.max_pages:
@@ -62,73 +58,22 @@ class PageLimitPipeline:
         return item
 
 
-class DetectorPipeline:
-    """Analyse each page with ``detector.analyze`` against the crawl's allowlist.
+class PagePipeline:
+    """Analyse each page with ``detector.analyze`` and record it, its evidence and the
+    report in the store.
 
-    Disabled by ``SCAMLINES_DETECTOR_ENABLED = False`` (pages are then stored unjudged).
-    Runs in ``SCAMLINES_DETECTOR_PROCESSES`` worker processes (0: inline). Bodies the detector
-    declines, and responses that are not text, are kept with a ``note`` saying why. Stats:
-    ``scamlines/analysed``, ``scamlines/verdict/<verdict>``, ``scamlines/not_analysed``,
-    ``scamlines/detector_errors``.
-    """
+    Both happen in one worker process (``SCAMLINES_PAGE_WORKER``, default on; see
+    :mod:`crawler.pageworker`) so the crawl process only crawls; an item is done when its
+    page is committed. ``SCAMLINES_DETECTOR_ENABLED = False`` stores pages unjudged. Pages
+    that are not text, or that the detector declines, are stored with a ``note`` saying why.
 
-    def __init__(self, crawler: Crawler, config: CrawlConfig) -> None:
-        self.crawler = crawler
-        self.stats = crawler.stats
-        self.config = config
-        self.analyzer: Analyzer | None = None
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        config = CrawlConfig.from_settings(crawler.settings)
-        if not config.detector_enabled:
-            raise NotConfigured
-        return cls(crawler, config)
-
-    def open_spider(self) -> None:
-        import allowlist
-
-        loaded = allowlist.load(self.config.allowlist)
-        self.analyzer = Analyzer(loaded, self.config.detector_processes)
-        self.analyzer.start()
-
-    def close_spider(self) -> None:
-        if self.analyzer is not None:
-            self.analyzer.close()
-
-    async def process_item(self, item: PageItem) -> PageItem:
-        if item.replayed:
-            return item
-        if item.text is None:
-            self.stats.inc_value("scamlines/not_analysed")
-            return item
-        assert self.analyzer is not None
-        fetch = item.fetch
-        try:
-            item.report = await self.analyzer.analyze(
-                item.text, fetch.final_url, fetch.content_type
-            )
-        except NotAnalysable as err:
-            self.stats.inc_value("scamlines/not_analysed")
-            item.fetch = _with_note(fetch, f"not analysed: {err}")
-            return item
-        except Exception as err:  # a detector bug must cost one page, not the crawl
-            logger.exception("Detector failed on %s", fetch.final_url)
-            self.stats.inc_value("scamlines/detector_errors")
-            item.fetch = _with_note(fetch, f"not analysed: detector error ({type(err).__name__})")
-            return item
-        self.stats.inc_value("scamlines/analysed")
-        self.stats.inc_value(f"scamlines/verdict/{item.report.verdict}")
-        return item
-
-
-class StorePipeline:
-    """Record each page, its evidence and the detector's report in the store.
-
-    Writes go through a :class:`crawler.writer.StoreWriter` thread in batches. When
-    ``SCAMLINES_RUN_ID`` is unset (a plain ``scrapy crawl``) this pipeline records its own
-    run; either way it records how the run ended (status, finish reason, stats) when the
+    When ``SCAMLINES_RUN_ID`` is unset (a plain ``scrapy crawl``) this pipeline records its
+    own run; either way it records how the run ended (status, finish reason, stats) when the
     spider closes. A store failure closes the spider with the reason ``store_error``.
+
+    Stats: ``scamlines/pages_recorded``, ``scamlines/analysed``,
+    ``scamlines/verdict/<verdict>``, ``scamlines/not_analysed``, ``scamlines/detector_errors``,
+    ``scamlines/store_error``.
     """
 
     def __init__(self, crawler: Crawler, config: CrawlConfig) -> None:
@@ -136,76 +81,91 @@ class StorePipeline:
         self.stats = crawler.stats
         self.config = config
         self.run_id = config.run_id
-        self.writer: StoreWriter | None = None
+        self.pages: WorkerPages | InlinePages | None = None
         crawler.signals.connect(self._spider_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler, CrawlConfig.from_settings(crawler.settings))
 
-    def open_spider(self) -> None:
+    async def open_spider(self) -> None:
         if self.run_id is None:
             self.run_id = self._start_own_run()
         self.stats.set_value("scamlines/run_id", self.run_id)
-        self.writer = StoreWriter(
-            self.config.db,
-            self.run_id,
-            timeout=self.config.db_timeout,
-            batch_size=self.config.store_batch,
-            body_maxsize=self.config.body_store_maxsize,
+        config = self.config
+        worker_config = WorkerConfig(
+            db=config.db,
+            run_id=self.run_id,
+            db_timeout=config.db_timeout,
+            allowlist=config.allowlist,
+            detector=config.detector_enabled,
+            batch_size=config.store_batch,
+            body_maxsize=config.body_store_maxsize,
         )
-        self.writer.start()
+        self.pages = start_pages(worker_config, in_worker=config.page_worker)
+        await self.pages.start()
 
     async def process_item(self, item: PageItem) -> PageItem:
         if item.replayed:
             return item
-        assert self.writer is not None
+        assert self.pages is not None
         try:
-            self.writer.submit(item.fetch, item.report)
-        except StoreError:
-            self._fail()
-            raise DropItem("the store cannot be written") from None
-        self.stats.inc_value("scamlines/pages_recorded")
-        while self.writer.pending > _WRITER_HIGH_WATER and self.writer.error is None:
-            await asyncio.sleep(0.05)  # let the writer catch up instead of growing memory
+            outcome = await self.pages.submit(item.fetch, item.text)
+        except StoreError as err:
+            self._store_failed(err)
+            raise DropItem(f"not recorded: {err}") from None
+        self._count(outcome)
+        item.verdict = outcome.verdict
+        if outcome.note != item.fetch.note:
+            item.fetch = dataclasses.replace(item.fetch, note=outcome.note)
         return item
 
-    def close_spider(self) -> None:
-        if self.writer is None:
+    async def close_spider(self) -> None:
+        if self.pages is None:
             return
         try:
-            self.writer.close()
+            await self.pages.close()
         except StoreError as err:
-            self.stats.set_value("scamlines/store_error", str(err))
-        self.stats.set_value("scamlines/store_transactions", self.writer.transactions)
+            self._store_failed(err)
 
-    def _fail(self) -> None:
+    def _count(self, outcome: Outcome) -> None:
+        self.stats.inc_value("scamlines/pages_recorded")
+        if outcome.verdict is not None:
+            self.stats.inc_value("scamlines/analysed")
+            self.stats.inc_value(f"scamlines/verdict/{outcome.verdict}")
+        elif self.config.detector_enabled:
+            self.stats.inc_value("scamlines/not_analysed")
+        if outcome.detector_error:
+            self.stats.inc_value("scamlines/detector_errors")
+
+    def _store_failed(self, err: StoreError) -> None:
         if not self.stats.get_value("scamlines/store_error"):
-            self.stats.set_value("scamlines/store_error", str(self.writer and self.writer.error))
+            logger.error("The store failed: %s", err)
+            self.stats.set_value("scamlines/store_error", str(err))
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="store_error"))
 
     def _start_own_run(self) -> int:
+        import allowlist
         from crawler.runner import settings_snapshot
 
-        spider: Spider | None = self.crawler.spider
+        spider: Any = self.crawler.spider
         with open_store(self.config.db, timeout=self.config.db_timeout) as store:
             return store.start_run(
                 "crawl",
                 list(getattr(spider, "seed_urls", ())),
                 settings_snapshot(self.crawler.settings),
-                _allowlist_for_record(self.config.allowlist),
+                allowlist.load(self.config.allowlist),
             )
 
     def _spider_closed(self, reason: str) -> None:
         if self.run_id is None:
             return
         stats = self.stats.get_stats()
-        status = run_status(reason, stats)
         with open_store(self.config.db, timeout=self.config.db_timeout) as store:
-            store.finish_run(self.run_id, status, stats, reason)
+            store.finish_run(self.run_id, run_status(reason, stats), stats, reason)
 
 
-def run_status(reason: str, stats: dict[str, object]) -> str:
+def run_status(reason: str, stats: dict[str, Any]) -> str:
     """The ``runs.status`` for a crawl that closed with ``reason``.
 
     ``finished``: the frontier ran out or the page limit was reached. ``interrupted``: stopped
@@ -219,15 +179,3 @@ def run_status(reason: str, stats: dict[str, object]) -> str:
     if reason in ("shutdown", "closespider_timeout"):
         return "interrupted"
     return "failed"
-
-
-def _with_note(fetch: object, note: str) -> object:
-    from dataclasses import replace
-
-    return replace(fetch, note=note)  # type: ignore[type-var]
-
-
-def _allowlist_for_record(path: str | None) -> object:
-    import allowlist
-
-    return allowlist.load(path)

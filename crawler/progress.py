@@ -76,11 +76,11 @@ class ProgressReporter:
         self.stream.flush()
 
     def _queued(self) -> int | None:
-        engine = self.crawler.engine
-        scheduler = getattr(engine, "scheduler", None) if engine else None
+        # Waiting in the scheduler plus handed to the downloader (in flight or in a slot).
         try:
-            return len(scheduler) if scheduler is not None else None
-        except (TypeError, RuntimeError):
+            engine = self.crawler.engine
+            return len(engine.scheduler) + len(engine.downloader.active)  # type: ignore[arg-type]
+        except (AttributeError, TypeError, RuntimeError):
             return None
 
     def _closed(self) -> None:

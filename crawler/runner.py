@@ -15,6 +15,7 @@ What ``scamlines crawl`` does, as a library function:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import shutil
 import time
@@ -26,6 +27,8 @@ from crawler.seeds import SeedError, SeedSet, parse_seeds
 from crawler.store import Store, StoreError, open_store
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from filelock import BaseFileLock
     from scrapy.settings import BaseSettings, Settings
 
@@ -57,6 +60,10 @@ RECORDED_SETTINGS = (
 )
 
 
+#: Flagged findings listed in a summary (all of them are in the store).
+FLAGGED_SHOWN = 50
+
+
 class CrawlError(Exception):
     """Bad input or an unusable database/job directory: the crawl did not start."""
 
@@ -84,6 +91,7 @@ class CrawlOptions:
     jobdir: Path | None = None
     settings: dict[str, Any] = field(default_factory=dict)  #: any other setting (``--set``)
     db_timeout: float = 30.0
+    kind: str = "crawl"  #: ``runs.kind``: ``scan`` when ``scamlines scan`` runs the crawl
 
 
 @dataclass
@@ -107,7 +115,8 @@ class CrawlSummary:
     out_of_scope_links: int
     fetch_failures: dict[str, int]
     over_page_limit: int
-    flagged: list[dict[str, Any]]
+    flagged: list[dict[str, Any]]  #: the first :data:`FLAGGED_SHOWN`; the store has them all
+    flagged_total: int
     db: str
     jobdir: str
     log_file: str
@@ -144,28 +153,41 @@ def run_crawl(options: CrawlOptions) -> CrawlSummary:
     Raises :class:`CrawlError` for bad input before anything is fetched. Must be called at
     most once per process (Twisted's reactor cannot be restarted).
     """
+    if "SCAMLINES_DB_TIMEOUT" in options.settings:  # --set applies before Scrapy starts too
+        options.db_timeout = float(options.settings["SCAMLINES_DB_TIMEOUT"])
     seeds = _seeds(options)
     loaded_allowlist = _allowlist(options.allowlist)
     db_path = Path(options.db).expanduser().absolute()
-    store = _open(db_path, options.db_timeout)
+    _open(db_path, options.db_timeout).close()  # a bad database fails before anything else
     jobdir = (options.jobdir or job_dir(db_path, seeds)).absolute()
     lock = _lock(jobdir)
     try:
-        with store:
+        with _stored(db_path, options.db_timeout) as store:
             run_id, resumed = _begin_run(store, options, seeds, loaded_allowlist, jobdir)
-        log_file = _log_file(db_path, run_id)
-        settings = build_settings(
-            options, seeds, run_id=run_id, jobdir=jobdir, log_file=log_file, replay=resumed
-        )
-        with _open(db_path, options.db_timeout) as store:
+            log_file = _log_file(db_path, run_id)
+            settings = build_settings(
+                options, seeds, run_id=run_id, jobdir=jobdir, log_file=log_file, replay=resumed
+            )
             store.set_run_settings(run_id, settings_snapshot(settings))
         stats, elapsed = _crawl(settings)
-        with _open(db_path, options.db_timeout) as store:
+        with _stored(db_path, options.db_timeout) as store:
             run = _settle(store, run_id, stats)
             flagged = store.findings(run_id=run_id, verdict="flagged")
     finally:
         lock.release()
     return _summary(run, stats, elapsed, flagged, resumed, db_path, jobdir, log_file, settings)
+
+
+@contextlib.contextmanager
+def _stored(path: Path, timeout: float) -> Iterator[Store]:
+    """The store, with its errors turned into :class:`CrawlError` (exit status 2)."""
+    store = _open(path, timeout)
+    try:
+        yield store
+    except StoreError as err:
+        raise CrawlError(str(err)) from None
+    finally:
+        store.close()
 
 
 def _crawl(settings: Settings) -> tuple[dict[str, Any], float]:
@@ -249,7 +271,7 @@ def _begin_run(
     """``(run_id, resumed)``; prepares ``jobdir`` for a fresh or a resumed crawl."""
     previous = store.latest_run(jobdir=str(jobdir))
     killed = previous is not None and previous["status"] == "running"
-    if killed:
+    if previous is not None and killed:
         # We hold the job's lock, so the process that left it "running" is gone.
         store.mark_killed(previous["id"])
     unfinished = previous is not None and (killed or previous["status"] == "interrupted")
@@ -262,7 +284,7 @@ def _begin_run(
         store.resume_run(previous["id"])
         return int(previous["id"]), True
     shutil.rmtree(jobdir, ignore_errors=True)  # a fresh crawl must not inherit a queue
-    run_id = store.start_run("crawl", seeds.urls, {}, allowlist, jobdir=str(jobdir))
+    run_id = store.start_run(options.kind, seeds.urls, {}, allowlist, jobdir=str(jobdir))
     return run_id, False
 
 
@@ -307,7 +329,9 @@ def build_settings(
         "SCAMLINES_RUN_ID": run_id,
         "SCAMLINES_REPLAY": replay,
         "SCAMLINES_PROGRESS_INTERVAL": options.progress_interval,
+        # Scrapy reads DEPTH_LIMIT=0 as "no limit"; --depth 0 means "the seeds only".
         "DEPTH_LIMIT": options.depth,
+        "SCAMLINES_FOLLOW_LINKS": options.depth > 0,
         "ROBOTSTXT_OBEY": not options.ignore_robots,
         "JOBDIR": str(jobdir),
         "HTTPCACHE_ENABLED": options.http_cache,
@@ -326,6 +350,8 @@ def build_settings(
         )
     settings.setdict(overrides, priority="cmdline")
     settings.setdict(options.settings, priority="cmdline")
+    if options.progress_interval <= 0:
+        settings.set("SCAMLINES_PROGRESS_INTERVAL", 0, priority="cmdline")  # --quiet wins
     return settings
 
 
@@ -384,7 +410,8 @@ def _summary(
         out_of_scope_links=int(stats.get(f"{prefix}links_out_of_scope", 0)),
         fetch_failures=_by_prefix(stats, f"{prefix}fetch_failed/"),
         over_page_limit=int(stats.get(f"{prefix}over_max_pages", 0)),
-        flagged=[_flagged(f) for f in flagged],
+        flagged=[_flagged(f) for f in flagged[:FLAGGED_SHOWN]],
+        flagged_total=len(flagged),
         db=str(db),
         jobdir=str(jobdir),
         log_file=str(log_file),
@@ -448,10 +475,12 @@ def _summary_lines(s: CrawlSummary) -> list[str]:
     if s.store_error:
         lines.append(f"  STORE ERROR: {s.store_error}")
     if s.flagged:
-        lines.append(f"  flagged ({len(s.flagged)}):")
+        lines.append(f"  flagged ({s.flagged_total}):")
         for f in s.flagged:
             numbers = ", ".join(f["numbers"]) or "-"
             lines.append(f"    {f['brand'] or '(no brand)'}  {numbers}  {f['url']}")
+        if s.flagged_total > len(s.flagged):
+            lines.append(f"    ... and {s.flagged_total - len(s.flagged)} more in the database")
     lines.append(f"  database: {s.db}")
     lines.append(f"  log: {s.log_file}")
     return lines

@@ -50,7 +50,7 @@ def parse_seeds(
     seeds file are relative to the file's folder. Raises :class:`SeedError`.
     """
     base = base or Path.cwd()
-    entries = [(seed, base, None) for seed in seeds]
+    entries: list[tuple[str, Path, str | None]] = [(seed, base, None) for seed in seeds]
     if seeds_file is not None:
         path = Path(seeds_file).expanduser()
         folder = (base / path).resolve().parent

@@ -121,10 +121,14 @@ HTTPCACHE_GZIP = True
 
 # --- Pipeline and extensions -----------------------------------------------------------------
 
+# Each response yields one page item and some links. Scrapy starts CONCURRENT_ITEMS asyncio
+# tasks per response to process its output (default 100): measured as the largest single
+# cost of the crawl process in benchmarks/crawl.py.
+CONCURRENT_ITEMS = 8
+
 ITEM_PIPELINES = {
     "crawler.pipelines.PageLimitPipeline": 100,
-    "crawler.pipelines.DetectorPipeline": 300,
-    "crawler.pipelines.StorePipeline": 800,
+    "crawler.pipelines.PagePipeline": 300,
 }
 
 EXTENSIONS = {
@@ -139,13 +143,14 @@ SCAMLINES_DB_TIMEOUT = 30.0  # SQLite busy timeout, seconds
 SCAMLINES_ALLOWLIST = None  # folder of brand files; None: the bundled allowlist
 SCAMLINES_SEEDS: list[str] = []  # ``scrapy crawl scamlines -a seeds=URL,URL`` adds to these
 SCAMLINES_MAX_PAGES = 1000
+SCAMLINES_FOLLOW_LINKS = True  # False: fetch the seeds only (``--depth 0``)
 SCAMLINES_FOLLOW_OFFSITE = False
 SCAMLINES_ALLOW_HOSTS: list[str] = []  # HOST or HOST:PORT the guard lets through anyway
 SCAMLINES_RESOLVE: dict[str, str] = {}  # host name -> address, like curl --resolve
 SCAMLINES_RESOLVE_ONLY = False  # True: no DNS at all, only SCAMLINES_RESOLVE names
 SCAMLINES_FILE_ROOTS: list[str] = []  # folders file: seeds may be read from
 SCAMLINES_DETECTOR_ENABLED = True
-SCAMLINES_DETECTOR_PROCESSES = 1  # worker processes for the detector; 0: in the crawl process
+SCAMLINES_PAGE_WORKER = True  # analyse and store in a worker process; False: in the crawl
 SCAMLINES_STORE_BATCH = 100  # most pages written per transaction
 SCAMLINES_BODY_STORE_MAXSIZE = 8 * 1024 * 1024  # larger bodies are hashed, not stored
 SCAMLINES_RUN_ID = None  # set by ``scamlines crawl``; unset, the crawl records its own run

@@ -31,6 +31,13 @@ Tables (``sqlite-utils`` creates them; :data:`MIGRATIONS` versions them):
 ``page_runs`` and ``finding_runs``
     Which run saw which page and finding, with the verdict of that run: ``scan``/``diff``
     compute new / still / gone / back from these.
+``number_runs``, ``false_positives`` and ``triage``
+    Which numbers each run saw on each page (``finding_runs.numbers``: which each finding
+    showed); the numbers an analyst dismissed with a false-positive finding; every triage
+    decision with its time and note.
+``takedowns``
+    One row per finding per packaged takedown notice (``scamlines takedown``): the target
+    host or number, the recipient, who reported it, the package and its manifest's SHA-256.
 
 Timestamps are UTC ISO 8601 with milliseconds and a ``Z``. JSON columns are returned decoded.
 """
@@ -83,6 +90,10 @@ TABLES = (
     "findings",
     "page_runs",
     "finding_runs",
+    "takedowns",
+    "number_runs",
+    "false_positives",
+    "triage",
 )
 
 JSON_COLUMNS = frozenset(
@@ -148,7 +159,7 @@ MIGRATIONS = Migrations("scamlines")
 
 @MIGRATIONS(name="0001_initial")
 def _m0001_initial(db: sqlite_utils.Database) -> None:
-    db["runs"].create(
+    db.table("runs").create(
         {
             "id": int,
             "kind": str,
@@ -166,7 +177,7 @@ def _m0001_initial(db: sqlite_utils.Database) -> None:
         pk="id",
         not_null={"kind", "started_at", "status"},
     )
-    db["pages"].create(
+    db.table("pages").create(
         {
             "id": int,
             "url": str,
@@ -194,13 +205,13 @@ def _m0001_initial(db: sqlite_utils.Database) -> None:
         not_null={"url"},
         foreign_keys=[("first_run", "runs", "id"), ("last_run", "runs", "id")],
     )
-    db["pages"].create_index(["url"], unique=True)
-    db["pages"].create_index(["domain"])
-    db["pages"].create_index(["verdict"])
-    db["bodies"].create(
+    db.table("pages").create_index(["url"], unique=True)
+    db.table("pages").create_index(["domain"])
+    db.table("pages").create_index(["verdict"])
+    db.table("bodies").create(
         {"sha256": str, "body": bytes, "size": int, "content_type": str}, pk="sha256"
     )
-    db["captures"].create(
+    db.table("captures").create(
         {
             "id": int,
             "page_id": int,
@@ -217,8 +228,8 @@ def _m0001_initial(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("page_id", "pages", "id"), ("run_id", "runs", "id")],
     )
-    db["captures"].create_index(["page_id"])
-    db["numbers"].create(
+    db.table("captures").create_index(["page_id"])
+    db.table("numbers").create(
         {
             "e164": str,
             "type": str,
@@ -231,7 +242,7 @@ def _m0001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="e164",
     )
-    db["sightings"].create(
+    db.table("sightings").create(
         {
             "id": str,
             "page_id": int,
@@ -257,9 +268,9 @@ def _m0001_initial(db: sqlite_utils.Database) -> None:
             ("e164", "numbers", "e164"),
         ],
     )
-    db["sightings"].create_index(["page_id"])
-    db["sightings"].create_index(["e164"])
-    db["findings"].create(
+    db.table("sightings").create_index(["page_id"])
+    db.table("sightings").create_index(["e164"])
+    db.table("findings").create(
         {
             "id": int,
             "page_id": int,
@@ -280,9 +291,9 @@ def _m0001_initial(db: sqlite_utils.Database) -> None:
         defaults={"status": "new", "brand": ""},
         foreign_keys=[("page_id", "pages", "id")],
     )
-    db["findings"].create_index(["page_id", "brand"], unique=True)
-    db["findings"].create_index(["verdict"])
-    db["page_runs"].create(
+    db.table("findings").create_index(["page_id", "brand"], unique=True)
+    db.table("findings").create_index(["verdict"])
+    db.table("page_runs").create(
         {"run_id": int, "page_id": int, "verdict": str, "capture_id": int},
         pk=("run_id", "page_id"),
         foreign_keys=[
@@ -291,10 +302,78 @@ def _m0001_initial(db: sqlite_utils.Database) -> None:
             ("capture_id", "captures", "id"),
         ],
     )
-    db["finding_runs"].create(
+    db.table("finding_runs").create(
         {"run_id": int, "finding_id": int, "verdict": str, "score": float},
         pk=("run_id", "finding_id"),
         foreign_keys=[("run_id", "runs", "id"), ("finding_id", "findings", "id")],
+    )
+
+
+@MIGRATIONS(name="0002_takedowns")
+def _m0002_takedowns(db: sqlite_utils.Database) -> None:
+    # One row per finding per packaged notice: what was reported, to whom, when, and the
+    # SHA-256 of the package's manifest.json, so a package on disk can be tied to its record.
+    db.table("takedowns").create(
+        {
+            "id": int,
+            "finding_id": int,
+            "created_at": str,
+            "kind": str,
+            "target": str,
+            "recipient": str,
+            "reporter": str,
+            "contact": str,
+            "package": str,
+            "manifest_sha256": str,
+        },
+        pk="id",
+        not_null={"finding_id", "created_at", "kind", "target"},
+        foreign_keys=[("finding_id", "findings", "id")],
+    )
+    db.table("takedowns").create_index(["finding_id"])
+
+
+@MIGRATIONS(name="0003_scan_history")
+def _m0003_scan_history(db: sqlite_utils.Database) -> None:
+    # Sightings keep only the first and last run that saw a number; telling a number that
+    # left and came back ("back") from one that never left needs every run that saw it.
+    db.table("number_runs").create(
+        {"run_id": int, "page_id": int, "e164": str, "status": str, "brand": str},
+        pk=("run_id", "page_id", "e164"),
+        foreign_keys=[
+            ("run_id", "runs", "id"),
+            ("page_id", "pages", "id"),
+            ("e164", "numbers", "e164"),
+        ],
+    )
+    db.table("number_runs").create_index(["e164"])
+    db.table("number_runs").create_index(["page_id"])
+    # The numbers each finding showed in each run: a false positive stays quiet only while
+    # the finding shows no number beyond those the analyst dismissed.
+    db.table("finding_runs").add_column("numbers", str)
+    db.table("false_positives").create(
+        {"finding_id": int, "e164": str, "page_id": int, "marked_at": str},
+        pk=("finding_id", "e164"),
+        foreign_keys=[("finding_id", "findings", "id"), ("page_id", "pages", "id")],
+    )
+    db.table("false_positives").create_index(["page_id", "e164"])
+    db.table("triage").create(
+        {"id": int, "finding_id": int, "status": str, "note": str, "at": str},
+        pk="id",
+        not_null={"finding_id", "status", "at"},
+        foreign_keys=[("finding_id", "findings", "id")],
+    )
+    db.table("triage").create_index(["finding_id"])
+    # Older databases: the first and last run of each sighting is all the history there is.
+    for column in ("first_run", "last_run"):
+        db.execute(
+            "INSERT OR IGNORE INTO number_runs (run_id, page_id, e164, status, brand) "
+            f"SELECT {column}, page_id, e164, status, brand FROM sightings "
+            f"WHERE {column} IS NOT NULL"
+        )
+    db.execute(
+        "UPDATE finding_runs SET numbers = (SELECT f.numbers FROM findings f "
+        "WHERE f.id = finding_runs.finding_id AND f.last_run = finding_runs.run_id)"
     )
 
 
@@ -429,7 +508,7 @@ class Store:
             "jobdir": jobdir,
         }
         with self._writing() as db:
-            return int(db["runs"].insert(row).last_pk)
+            return int(db.table("runs").insert(row).last_pk or 0)
 
     def set_run_settings(self, run_id: int, settings: dict[str, Any]) -> None:
         """Replace the settings recorded for a run (known only once its job is prepared)."""
@@ -615,6 +694,61 @@ class Store:
                 [status, note, finding_id],
             )
 
+    # --- reports and takedowns ----------------------------------------------------------------
+
+    def pages_by_id(self, page_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+        """``{id: page}`` for the given page ids (bodies are not read; unknown ids are absent)."""
+        wanted = sorted(set(page_ids))
+        pages: dict[int, dict[str, Any]] = {}
+        # Chunks stay under SQLite's limit on bound parameters.
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            for row in self._rows(f"SELECT * FROM pages WHERE id IN ({marks})", chunk):
+                pages[row["id"]] = row
+        return pages
+
+    def record_takedown(
+        self,
+        finding_ids: Iterable[int],
+        *,
+        kind: str,
+        target: str,
+        recipient: str,
+        reporter: str | None = None,
+        contact: str | None = None,
+        package: str | None = None,
+        manifest_sha256: str | None = None,
+    ) -> list[int]:
+        """Record that a takedown notice for ``target`` (a host or a number) was packaged.
+
+        In one transaction: one ``takedowns`` row per finding, and each finding's analyst
+        status set to ``reported``. Returns the new row ids.
+        """
+        now = utc_now()
+        ids: list[int] = []
+        with self._writing() as db:
+            for finding_id in dict.fromkeys(finding_ids):
+                row = {
+                    "finding_id": finding_id,
+                    "created_at": now,
+                    "kind": kind,
+                    "target": target,
+                    "recipient": recipient,
+                    "reporter": reporter,
+                    "contact": contact,
+                    "package": package,
+                    "manifest_sha256": manifest_sha256,
+                }
+                ids.append(int(db.table("takedowns").insert(row).last_pk))
+                db.execute("UPDATE findings SET status = 'reported' WHERE id = ?", [finding_id])
+        return ids
+
+    def takedowns(self, finding_id: int | None = None) -> list[dict[str, Any]]:
+        """Recorded takedown notices, oldest first, optionally for one finding."""
+        where, params = _where({"finding_id": finding_id})
+        return list(self._rows(f"SELECT * FROM takedowns {where} ORDER BY id", params))
+
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
         try:
             rows = list(self.db.query(sql, list(params)))
@@ -622,6 +756,231 @@ class Store:
             raise StoreError(_explain(self.path, err)) from err
         return (_decode(row) for row in rows)
 
+
+    # --- run history: scan / diff / numbers / triage / rescan ---------------------------------
+    #
+    # Read methods behind crawler.history (diff), crawler.clusters (numbers),
+    # crawler.reputation (numbers flagged elsewhere) and crawler.rescan, plus the writes of
+    # triage and rescan. A page counts as *seen* by a run when that run fetched it with an
+    # HTTP status below 400: a page that now answers 404 is gone, not still there.
+
+    def latest_finished_run(
+        self,
+        kinds: Sequence[str] = RUN_KINDS,
+        *,
+        before: int | None = None,
+        scan_config: str | None = None,
+    ) -> dict[str, Any] | None:
+        """The newest ``finished`` run of one of ``kinds``, optionally older than run
+        ``before`` and recorded with the scan configuration file ``scan_config``."""
+        marks = ", ".join("?" for _ in kinds)
+        sql = f"SELECT * FROM runs WHERE status = 'finished' AND kind IN ({marks})"
+        params: list[Any] = list(kinds)
+        if before is not None:
+            sql += " AND id < ?"
+            params.append(before)
+        if scan_config is not None:
+            sql += " AND json_extract(settings, '$.SCAMLINES_SCAN_CONFIG') = ?"
+            params.append(scan_config)
+        return _first(self._rows(sql + " ORDER BY id DESC LIMIT 1", params))
+
+    def run_pages(self, run_id: int) -> list[dict[str, Any]]:
+        """Pages ``run_id`` recorded: ``page_id, url, domain, verdict`` (that run's) and the
+        ``http_status`` of the capture it recorded."""
+        sql = (
+            "SELECT pr.page_id, p.url, p.domain, pr.verdict, c.status AS http_status "
+            "FROM page_runs pr JOIN pages p ON p.id = pr.page_id "
+            "LEFT JOIN captures c ON c.id = pr.capture_id WHERE pr.run_id = ? ORDER BY p.url"
+        )
+        return list(self._rows(sql, [run_id]))
+
+    def run_findings(self, run_id: int) -> list[dict[str, Any]]:
+        """Findings ``run_id`` saw, with that run's ``verdict``, ``score`` and ``numbers`` and
+        the finding's current analyst ``status``/``note``, ``brand`` and page."""
+        sql = (
+            "SELECT fr.finding_id, fr.verdict, fr.score, fr.numbers, f.page_id, f.brand, "
+            "f.status, f.note, p.url, p.domain FROM finding_runs fr "
+            "JOIN findings f ON f.id = fr.finding_id JOIN pages p ON p.id = f.page_id "
+            "WHERE fr.run_id = ? ORDER BY p.url, f.brand"
+        )
+        return list(self._rows(sql, [run_id]))
+
+    def run_numbers(self, run_id: int) -> list[dict[str, Any]]:
+        """One row per number and page ``run_id`` saw: ``e164, page_id, status`` (against the
+        allowlist), ``brand`` (it was shown for), ``page_verdict`` (that run's), ``url``."""
+        sql = (
+            "SELECT nr.e164, nr.page_id, nr.status, nr.brand, pr.verdict AS page_verdict, "
+            "p.url, p.domain FROM number_runs nr JOIN pages p ON p.id = nr.page_id "
+            "LEFT JOIN page_runs pr ON pr.run_id = nr.run_id AND pr.page_id = nr.page_id "
+            "WHERE nr.run_id = ? ORDER BY nr.e164, p.url"
+        )
+        return list(self._rows(sql, [run_id]))
+
+    def seen_before(self, run_id: int, *, cutoff: int) -> dict[str, set[Any]]:
+        """Of what ``run_id`` saw, what *finished* runs older than run ``cutoff`` had seen:
+        ``{"pages": {page_id}, "findings": {finding_id}, "numbers": {e164}}``. Killed and
+        failed runs do not count as having seen anything."""
+        earlier = "x.run_id < ? AND r.status = 'finished'"
+        queries = {
+            "pages": (
+                "SELECT DISTINCT x.page_id AS k FROM page_runs x JOIN runs r ON r.id = x.run_id "
+                f"LEFT JOIN captures c ON c.id = x.capture_id WHERE {earlier} "
+                "AND coalesce(c.status, 200) < 400 "
+                "AND x.page_id IN (SELECT page_id FROM page_runs WHERE run_id = ?)"
+            ),
+            "findings": (
+                "SELECT DISTINCT x.finding_id AS k FROM finding_runs x "
+                f"JOIN runs r ON r.id = x.run_id WHERE {earlier} "
+                "AND x.finding_id IN (SELECT finding_id FROM finding_runs WHERE run_id = ?)"
+            ),
+            "numbers": (
+                "SELECT DISTINCT x.e164 AS k FROM number_runs x "
+                f"JOIN runs r ON r.id = x.run_id WHERE {earlier} "
+                "AND x.e164 IN (SELECT e164 FROM number_runs WHERE run_id = ?)"
+            ),
+        }
+        params = [cutoff, run_id]
+        return {
+            name: {row["k"] for row in self._rows(sql, params)}
+            for name, sql in queries.items()
+        }
+
+    def dismissed_numbers(self) -> list[dict[str, Any]]:
+        """``finding_id, page_id, e164`` of every number an analyst dismissed with a finding
+        still marked ``false_positive``."""
+        sql = (
+            "SELECT fp.finding_id, fp.page_id, fp.e164 FROM false_positives fp "
+            "JOIN findings f ON f.id = fp.finding_id WHERE f.status = 'false_positive'"
+        )
+        return list(self._rows(sql))
+
+    def number_reputation(
+        self, e164s: Iterable[str], *, before_run: int, exclude_url: str
+    ) -> list[dict[str, Any]]:
+        """Where each of ``e164s`` was flagged by runs older than ``before_run``, on pages
+        other than ``exclude_url``: one row per number and page (``e164, page_id, url,
+        domain, brand``, ``since`` = when a run first saw it there).
+
+        *Flagged* means shown as an unverified or invalid number on a page that run judged
+        ``flagged``, and not dismissed by an analyst as a false positive.
+        """
+        wanted = sorted(set(e164s))
+        if not wanted:
+            return []
+        marks = ", ".join("?" for _ in wanted)
+        sql = (
+            "SELECT nr.e164, nr.page_id, p.url, p.domain, nr.brand, min(r.started_at) AS since "
+            "FROM number_runs nr JOIN runs r ON r.id = nr.run_id "
+            "JOIN page_runs pr ON pr.run_id = nr.run_id AND pr.page_id = nr.page_id "
+            f"JOIN pages p ON p.id = nr.page_id WHERE nr.e164 IN ({marks}) AND nr.run_id < ? "
+            "AND p.url != ? AND pr.verdict = 'flagged' AND nr.status IN ('unverified', 'invalid') "
+            "AND NOT EXISTS (SELECT 1 FROM false_positives fp JOIN findings f "
+            "ON f.id = fp.finding_id WHERE fp.page_id = nr.page_id AND fp.e164 = nr.e164 "
+            "AND f.status = 'false_positive') "
+            "GROUP BY nr.e164, nr.page_id, nr.brand ORDER BY nr.e164, since"
+        )
+        return list(self._rows(sql, [*wanted, before_run, exclude_url]))
+
+    def number_pages(self) -> list[dict[str, Any]]:
+        """Every (number, page) pair ever sighted, for number clusters: the number's ``type,
+        region`` and first/last seen (``number_first_seen``...), the page's ``url, domain,
+        page_verdict``, the ``brands`` it was shown for there, its latest ``status`` there,
+        ``first_seen``/``last_seen`` on that page, and ``current``: 1 when the page's latest
+        run still saw it."""
+        sql = (
+            "SELECT s.e164, n.type, n.region, n.first_seen AS number_first_seen, "
+            "n.last_seen AS number_last_seen, s.page_id, p.url, p.domain, "
+            "p.verdict AS page_verdict, min(s.first_seen) AS first_seen, "
+            "max(s.last_seen) AS last_seen, "
+            "json_group_array(DISTINCT s.brand) FILTER (WHERE s.brand IS NOT NULL) AS brands, "
+            "(SELECT s2.status FROM sightings s2 WHERE s2.page_id = s.page_id "
+            "AND s2.e164 = s.e164 ORDER BY s2.last_seen DESC LIMIT 1) AS status, "
+            "EXISTS (SELECT 1 FROM number_runs nr WHERE nr.run_id = p.last_run "
+            "AND nr.page_id = s.page_id AND nr.e164 = s.e164) AS current "
+            "FROM sightings s JOIN numbers n ON n.e164 = s.e164 JOIN pages p ON p.id = s.page_id "
+            "GROUP BY s.e164, s.page_id ORDER BY s.e164, p.url"
+        )
+        return list(self._rows(sql))
+
+    def number_findings(self) -> list[dict[str, Any]]:
+        """``e164, finding_id, page_id, brand, verdict, status`` for every number a finding
+        shows (as of the finding's latest run)."""
+        sql = (
+            "SELECT j.value AS e164, f.id AS finding_id, f.page_id, f.brand, f.verdict, f.status "
+            "FROM findings f, json_each(f.numbers) j ORDER BY f.id"
+        )
+        return list(self._rows(sql))
+
+    def finding(self, finding_id: int) -> dict[str, Any] | None:
+        """One finding with its page's ``url``, or None."""
+        sql = "SELECT f.*, p.url FROM findings f JOIN pages p ON p.id = f.page_id WHERE f.id = ?"
+        return _first(self._rows(sql, [finding_id]))
+
+    def triage_finding(
+        self, finding_id: int, status: str, note: str | None = None
+    ) -> dict[str, Any] | None:
+        """An analyst's decision, in one transaction: the finding's ``status`` (and ``note``),
+        a line in ``triage``, and for ``false_positive`` the numbers the finding shows now,
+        which later runs then do not flag again on this page. None: no such finding."""
+        if status not in FINDING_STATUSES:
+            raise ValueError(f"finding status must be one of {FINDING_STATUSES}, not {status!r}")
+        finding = self.finding(finding_id)
+        if finding is None:
+            return None
+        now = utc_now()
+        with self._writing() as db:
+            db.execute(
+                "UPDATE findings SET status = ?, note = coalesce(?, note) WHERE id = ?",
+                [status, note, finding_id],
+            )
+            db.execute(
+                "INSERT INTO triage (finding_id, status, note, at) VALUES (?, ?, ?, ?)",
+                [finding_id, status, note, now],
+            )
+            db.execute("DELETE FROM false_positives WHERE finding_id = ?", [finding_id])
+            if status == "false_positive":
+                for e164 in finding["numbers"] or []:
+                    db.execute(
+                        "INSERT INTO false_positives (finding_id, e164, page_id, marked_at) "
+                        "VALUES (?, ?, ?, ?)",
+                        [finding_id, e164, finding["page_id"], now],
+                    )
+        return self.finding(finding_id)
+
+    def rescan_targets(self, run_id: int | None) -> list[dict[str, Any]]:
+        """The captures a rescan re-analyses: those run ``run_id`` recorded, or (None) each
+        page's most recent one. Each row: ``page_id, url, capture_id, final_url, fetched_at,
+        http_status, content_type, body_sha256, has_body, verdict`` (as recorded),
+        ``source_run`` (the run whose record it is) and ``capture_run`` (the run that
+        fetched it)."""
+        if run_id is None:
+            where = "pr.run_id = (SELECT max(x.run_id) FROM page_runs x WHERE x.page_id = p.id)"
+            params: list[Any] = []
+        else:
+            where, params = "pr.run_id = ?", [run_id]
+        sql = (
+            "SELECT pr.page_id, p.url, pr.capture_id, c.final_url, c.fetched_at, "
+            "c.status AS http_status, coalesce(b.content_type, p.content_type) AS content_type, "
+            "c.body_sha256, b.sha256 IS NOT NULL AS has_body, pr.verdict, "
+            "pr.run_id AS source_run, c.run_id AS capture_run "
+            "FROM page_runs pr JOIN pages p ON p.id = pr.page_id "
+            "LEFT JOIN captures c ON c.id = pr.capture_id "
+            f"LEFT JOIN bodies b ON b.sha256 = c.body_sha256 WHERE {where} ORDER BY p.id"
+        )
+        return list(self._rows(sql, params))
+
+    def record_reanalyses(
+        self, run_id: int, batch: Sequence[tuple[dict[str, Any], PageReport | None]]
+    ) -> None:
+        """Record a rescan's reports on stored captures (rows of :meth:`rescan_targets`) for
+        ``run_id``, in one transaction. Nothing is fetched, so no capture is added; a None
+        report carries the capture's earlier run forward unchanged (no body, not a page)."""
+        with self._writing() as db:
+            for target, report in batch:
+                if report is None:
+                    _carry_forward(db, run_id, target)
+                else:
+                    _record_reanalysis(db, run_id, target, report)
 
 # --- writing one page -------------------------------------------------------------------------
 
@@ -657,6 +1016,7 @@ def _record(
         _upsert_finding(db, run_id, page_id, report, brand, numbers, now)
         for brand, numbers in finding_groups(report)
     )
+    _record_run_numbers(db, run_id, page_id, report, finding_ids)
     return RecordedPage(page_id, capture_id, finding_ids)
 
 
@@ -782,7 +1142,7 @@ def _record_numbers(
     for row in numbers.values():
         db.execute(_NUMBER_UPSERT, {**row, **stamp})
     for sighting in report.sightings:
-        number = judged.get(sighting.e164)
+        judgement = judged.get(sighting.e164)
         row = {
             "id": sighting_id(
                 page_id, sighting.e164, sighting.source, sighting.start, sighting.end, sighting.raw
@@ -794,8 +1154,8 @@ def _record_numbers(
             "start": sighting.start,
             "end": sighting.end,
             "context": sighting.context,
-            "status": number.status if number else None,
-            "brand": number.brand if number else None,
+            "status": judgement.status if judgement else None,
+            "brand": judgement.brand if judgement else None,
             "obfuscated": int(sighting.obfuscated),
         }
         db.execute(_SIGHTING_UPSERT, {**row, **stamp})
@@ -902,3 +1262,83 @@ def _where(filters: dict[str, Any]) -> tuple[str, list[Any]]:
 
 def _str_or_none(value: Any) -> str | None:
     return None if value is None else str(value)
+
+
+# --- run history: what each run saw -----------------------------------------------------------
+
+
+def _record_run_numbers(
+    db: sqlite_utils.Database,
+    run_id: int,
+    page_id: int,
+    report: PageReport,
+    finding_ids: Sequence[int],
+) -> None:
+    """Remember which numbers ``run_id`` saw on the page and which each finding showed."""
+    db.execute("DELETE FROM number_runs WHERE run_id = ? AND page_id = ?", [run_id, page_id])
+    judged = {number.e164: number for number in report.numbers}
+    for e164 in dict.fromkeys([*(s.e164 for s in report.sightings), *judged]):
+        judgement = judged.get(e164)
+        status, brand = (judgement.status, judgement.brand) if judgement else (None, None)
+        db.execute(
+            "INSERT INTO number_runs (run_id, page_id, e164, status, brand) VALUES (?, ?, ?, ?, ?)",
+            [run_id, page_id, e164, status, brand],
+        )
+    for finding_id, (_, numbers) in zip(finding_ids, finding_groups(report), strict=True):
+        db.execute(
+            "UPDATE finding_runs SET numbers = ? WHERE run_id = ? AND finding_id = ?",
+            [_dumps(numbers), run_id, finding_id],
+        )
+
+
+def _record_reanalysis(
+    db: sqlite_utils.Database, run_id: int, target: dict[str, Any], report: PageReport
+) -> None:
+    page_id, seen = target["page_id"], target["fetched_at"]
+    db.execute(
+        "UPDATE pages SET verdict = ?, score = ?, brands = ?, title = ?, language = ?, "
+        "last_run = ? WHERE id = ?",
+        [
+            report.verdict,
+            report.score,
+            _dumps(list(report.brands)),
+            report.title,
+            report.language,
+            run_id,
+            page_id,
+        ],
+    )
+    db.execute(
+        "INSERT INTO page_runs (run_id, page_id, verdict, capture_id) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(run_id, page_id) DO UPDATE SET verdict = excluded.verdict",
+        [run_id, page_id, report.verdict, target["capture_id"]],
+    )
+    # Timestamps stay those of the capture: the page showed this when it was fetched.
+    _record_numbers(db, run_id, page_id, report, seen)
+    finding_ids = [
+        _upsert_finding(db, run_id, page_id, report, brand, numbers, seen)
+        for brand, numbers in finding_groups(report)
+    ]
+    _record_run_numbers(db, run_id, page_id, report, finding_ids)
+
+
+def _carry_forward(db: sqlite_utils.Database, run_id: int, target: dict[str, Any]) -> None:
+    params = {"run": run_id, "source": target["source_run"], "page": target["page_id"]}
+    db.execute(
+        "INSERT OR IGNORE INTO page_runs (run_id, page_id, verdict, capture_id) "
+        "SELECT :run, page_id, verdict, capture_id FROM page_runs "
+        "WHERE run_id = :source AND page_id = :page",
+        params,
+    )
+    db.execute(
+        "INSERT OR IGNORE INTO finding_runs (run_id, finding_id, verdict, score, numbers) "
+        "SELECT :run, fr.finding_id, fr.verdict, fr.score, fr.numbers FROM finding_runs fr "
+        "JOIN findings f ON f.id = fr.finding_id WHERE fr.run_id = :source AND f.page_id = :page",
+        params,
+    )
+    db.execute(
+        "INSERT OR IGNORE INTO number_runs (run_id, page_id, e164, status, brand) "
+        "SELECT :run, page_id, e164, status, brand FROM number_runs "
+        "WHERE run_id = :source AND page_id = :page",
+        params,
+    )

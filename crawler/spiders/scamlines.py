@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from scrapy.http import Response
     from twisted.python.failure import Failure
 
-__all__ = ["ScamlinesSpider", "fetch_record"]
+__all__ = ["ScamlinesSpider", "failure_kind", "fetch_record"]
 
 logger = logging.getLogger(__name__)
 
@@ -105,13 +105,17 @@ class ScamlinesSpider(Spider):
             text=_text_of(response),
             replayed=bool(response.meta.get("scamlines_replayed")),
         )
-        if isinstance(response, HtmlResponse) and not self._page_budget_spent():
+        if not self.config.follow_links or self._page_budget_spent():
+            return
+        if isinstance(response, HtmlResponse):
             yield from self._links(response)
 
     def on_error(self, failure: Failure) -> None:
         request = getattr(failure, "request", None)
+        kind = failure_kind(failure.value) if failure.value is not None else None
+        if kind is not None:
+            self.crawler.stats.inc_value(f"scamlines/fetch_failed/{kind}")
         logger.info("Not fetched: %s (%s)", request.url if request else "?", failure.value)
-        self.crawler.stats.inc_value(f"scamlines/fetch_failed/{failure.type.__name__}")
 
     # --- helpers ------------------------------------------------------------------------------
 
@@ -178,6 +182,20 @@ def fetch_record(response: Response) -> FetchRecord:
         host=host,
         domain=registrable_domain(host) if host else None,
     )
+
+
+def failure_kind(error: BaseException) -> str | None:
+    """How the summary names a failed fetch; None for refusals counted elsewhere."""
+    message = str(error)
+    if "network guard" in message or "robots.txt" in message:
+        return None  # scamlines/refused_* and robotstxt/forbidden count these
+    if "max size" in message or "DOWNLOAD_MAXSIZE" in message:
+        return "too_large"
+    if type(error).__name__ == "DownloadCancelledError":
+        # Scrapy's HTTP handler cancels a download only when the body passes DOWNLOAD_MAXSIZE
+        # mid-stream (timeouts raise DownloadTimeoutError), and says so with no message.
+        return "too_large"
+    return type(error).__name__
 
 
 def _headers(response: Response) -> dict[str, list[str]]:

@@ -1,0 +1,265 @@
+"""``scamlines scan --config FILE``: one scheduled run of a watch list, and what changed.
+
+``run_scan(config)`` does, in order:
+
+1. take the database's scan lock (:mod:`crawler.scanlock`), or fail at once with
+   :class:`~crawler.scanlock.ScanBusy`, and mark scans left ``running`` by a killed process
+   as interrupted (killed), so they never count in a diff;
+2. crawl the configuration's seeds as a run of kind ``scan`` (:func:`crawler.runner.run_crawl`,
+   one Scrapy crawl per process), with the configuration file's path recorded in the run's
+   settings (``SCAMLINES_SCAN_CONFIG``) to find the previous scan of the same watch list;
+3. compare the run with the previous finished scan (or rescan) of that configuration
+   (:mod:`crawler.history`), filtered to the configured brands;
+4. write the configured reports, when ``reports`` can.
+
+The summary ends with the diff. Exit statuses are decided by the CLI from
+:attr:`ScanSummary.status` and :attr:`ScanSummary.newly_flagged`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from crawler.history import RunDiff, base_run, diff_runs
+from crawler.scanlock import ScanLock
+from crawler.store import Store, StoreError, open_store
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from crawler.runner import CrawlOptions, CrawlSummary
+    from crawler.scanconfig import ReportSpec, ScanConfig
+
+__all__ = ["ReportOutcome", "ScanError", "ScanExtras", "ScanSummary", "run_scan"]
+
+
+class ScanError(Exception):
+    """The scan could not run (database, seeds, allowlist): exit status 2."""
+
+
+@dataclass(frozen=True)
+class ScanExtras:
+    """Command-line additions to the configuration (``--allow-host``, ``--resolve``, ...)."""
+
+    allow_hosts: tuple[str, ...] = ()
+    resolve: dict[str, str] = field(default_factory=dict)
+    resolve_only: bool = False
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReportOutcome:
+    """What became of one ``[[reports]]`` entry: ``written``, ``skipped`` or ``failed``."""
+
+    format: str
+    path: str
+    outcome: str
+    detail: str = ""
+
+
+@dataclass
+class ScanSummary:
+    """A finished scan: the crawl's summary, the diff, the reports."""
+
+    config: ScanConfig
+    crawl: CrawlSummary
+    diff: RunDiff
+    reports: list[ReportOutcome]
+
+    @property
+    def status(self) -> str:
+        return self.crawl.status
+
+    @property
+    def newly_flagged(self) -> int:
+        return len(self.diff.newly_flagged)
+
+    @property
+    def has_news(self) -> bool:
+        return self.diff.has_news
+
+    def notes(self) -> list[str]:
+        """Things the analyst should know that are not part of the diff."""
+        notes = []
+        if self.config.discovery_queries:
+            count = len(self.config.discovery_queries)
+            notes.append(
+                f"discovery: not available yet; the {count} [discovery] "
+                f"quer{'y' if count == 1 else 'ies'} were not searched"
+            )
+        if self.status != "finished":
+            notes.append(
+                f"WARNING: the crawl did not finish ({self.crawl.reason}): pages it did not "
+                "reach are listed as gone, and the next scan compares with the last "
+                "finished one"
+            )
+        if self.crawl.store_error:
+            notes.append(f"STORE ERROR: {self.crawl.store_error}")
+        return notes
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``--format json`` object."""
+        return {
+            "config": str(self.config.path),
+            "name": self.config.name,
+            "run_id": self.crawl.run_id,
+            "status": self.status,
+            "reason": self.crawl.reason,
+            "pages": self.crawl.pages,
+            "verdicts": self.crawl.verdicts,
+            "newly_flagged": self.newly_flagged,
+            "has_news": self.has_news,
+            "notes": self.notes(),
+            "reports": [vars(report) for report in self.reports],
+            "db": self.crawl.db,
+            "log_file": self.crawl.log_file,
+            "diff": self.diff.to_dict(),
+        }
+
+    def to_text(self) -> str:
+        """The human summary; it ends with the diff."""
+        crawl = self.crawl
+        verdicts = ", ".join(f"{n} {v}" for v, n in crawl.verdicts.items()) or "none"
+        lines = [
+            (
+                f"Scan {self.config.name!r}: run {crawl.run_id} {crawl.status}, "
+                f"{crawl.pages} page{'s' * (crawl.pages != 1)} ({verdicts}); "
+                f"{self.newly_flagged} newly flagged"
+            ),
+            f"  database: {crawl.db}",
+            f"  log: {crawl.log_file}",
+        ]
+        lines += [f"  {note}" for note in self.notes()]
+        lines += [_report_line(report) for report in self.reports]
+        lines.append(self.diff.to_text())
+        return "\n".join(lines)
+
+
+def _report_line(report: ReportOutcome) -> str:
+    detail = f": {report.detail}" if report.detail else ""
+    return f"  report {report.format} -> {report.path}: {report.outcome}{detail}"
+
+
+# --- the scan ------------------------------------------------------------------------------------
+
+
+def run_scan(config: ScanConfig, extras: ScanExtras | None = None) -> ScanSummary:
+    """Run one scan of ``config``; see the module docstring.
+
+    Raises :class:`crawler.scanlock.ScanBusy` when another scan holds the database and
+    :class:`ScanError` when the scan cannot run. Call at most once per process.
+    """
+    from crawler.runner import CrawlError, run_crawl
+
+    extras = extras or ScanExtras()
+    with ScanLock(config.db, kind="scan"):
+        with _stored(config.db) as store:
+            _mark_killed_scans(store)
+        try:
+            crawl = run_crawl(crawl_options(config, extras))
+        except CrawlError as err:
+            raise ScanError(str(err)) from None
+        with _stored(config.db) as store:
+            run = store.run(crawl.run_id)
+            assert run is not None
+            base = base_run(store, run)
+            diff = diff_runs(
+                store, None if base is None else int(base["id"]), crawl.run_id,
+                brands=config.brands,
+            )  # fmt: skip
+            reports = write_reports(store, config, crawl.run_id)
+    return ScanSummary(config, crawl, diff, reports)
+
+
+def crawl_options(config: ScanConfig, extras: ScanExtras) -> CrawlOptions:
+    """The crawl a scan runs: the configuration's seeds and limits, as a ``scan`` run."""
+    from crawler.runner import CrawlOptions
+
+    settings = {**config.settings, **extras.settings}
+    settings["SCAMLINES_SCAN_CONFIG"] = str(config.path)
+    return CrawlOptions(
+        kind="scan",
+        seeds=config.seeds,
+        db=config.db,
+        allowlist=str(config.allowlist) if config.allowlist else None,
+        depth=config.depth,
+        max_pages=config.max_pages,
+        timeout=config.timeout,
+        allow_hosts=(*config.allow_hosts, *extras.allow_hosts),
+        ignore_robots=config.ignore_robots,
+        follow_offsite=config.follow_offsite,
+        user_agent=config.user_agent,
+        progress_interval=0.0,
+        resolve={**config.resolve, **extras.resolve},
+        resolve_only=config.resolve_only or extras.resolve_only,
+        jobdir=_jobdir(config),
+        settings=settings,
+    )
+
+
+def _jobdir(config: ScanConfig) -> Path:
+    # One Scrapy job folder per database and configuration file, apart from crawls' folders.
+    key = hashlib.sha256(str(config.path).encode()).hexdigest()[:16]
+    return config.db.parent / f"{config.db.name}.state" / "jobs" / f"scan-{key}"
+
+
+@contextlib.contextmanager
+def _stored(path: Path) -> Iterator[Store]:
+    """The store, with its errors turned into :class:`ScanError`."""
+    try:
+        store = open_store(path)
+    except StoreError as err:
+        raise ScanError(str(err)) from None
+    try:
+        yield store
+    except StoreError as err:
+        raise ScanError(str(err)) from None
+    finally:
+        store.close()
+
+
+def _mark_killed_scans(store: Store) -> None:
+    """Scans and rescans still ``running``: we hold the lock, so their process is gone."""
+    for run in store.runs():
+        if run["status"] == "running" and run["kind"] in ("scan", "rescan"):
+            store.mark_killed(run["id"])
+
+
+# --- reports -------------------------------------------------------------------------------------
+
+
+def write_reports(store: Store, config: ScanConfig, run_id: int) -> list[ReportOutcome]:
+    """Write each ``[[reports]]`` entry through ``reports.write_report``, when it exists."""
+    if not config.reports:
+        return []
+    writer = _report_writer()
+    if writer is None:
+        reason = "report writing is not available yet in this scamlines (no reports.write_report)"
+        return [ReportOutcome(r.format, str(r.path), "skipped", reason) for r in config.reports]
+    return [_write_one(writer, store, spec, run_id, config.brands) for spec in config.reports]
+
+
+def _report_writer() -> Any:
+    try:
+        import reports
+    except ImportError:
+        return None
+    return getattr(reports, "write_report", None)
+
+
+def _write_one(
+    writer: Any, store: Store, spec: ReportSpec, run_id: int, brands: tuple[str, ...]
+) -> ReportOutcome:
+    filters: dict[str, Any] = {"run_id": run_id}
+    if brands:
+        filters["brands"] = list(brands)
+    try:
+        spec.path.parent.mkdir(parents=True, exist_ok=True)
+        writer(store, spec.format, spec.path, **filters)
+    except Exception as err:  # noqa: BLE001 - a broken report must not hide the scan's results
+        return ReportOutcome(spec.format, str(spec.path), "failed", f"{type(err).__name__}: {err}")
+    return ReportOutcome(spec.format, str(spec.path), "written")

@@ -1,0 +1,28 @@
+"""The flat exports: CSV for spreadsheets, JSON Lines for scripts. One line per report row."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import IO
+
+from .csvsafe import write_rows
+from .rows import COLUMNS, ReportRow
+
+__all__ = ["write_csv", "write_jsonl"]
+
+
+def write_csv(rows: Iterable[ReportRow], stream: IO[str]) -> None:
+    """CSV with a header of :data:`~reports.rows.COLUMNS`; lists are joined with ``;``.
+
+    Cells that could start a spreadsheet formula are prefixed with ``'`` (see
+    :mod:`reports.csvsafe`), which includes every E.164 number.
+    """
+    records = (row.record() for row in rows)
+    write_rows(stream, COLUMNS, ([record[c] for c in COLUMNS] for record in records))
+
+
+def write_jsonl(rows: Iterable[ReportRow], stream: IO[str]) -> None:
+    """One JSON object per row, keys in :data:`~reports.rows.COLUMNS` order, plain values."""
+    for row in rows:
+        stream.write(json.dumps(row.record(), ensure_ascii=False) + "\n")
