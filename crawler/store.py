@@ -1170,7 +1170,13 @@ def _upsert_finding(
     numbers: list[str],
     now: str,
 ) -> int:
-    reasons = _dumps([{"code": r.code, "message": r.message} for r in report.reasons])
+    # Each brand gets its own verdict when the detector gave one (a page can abuse one brand
+    # and quote another's real number); the brand-less finding takes the page's.
+    judged = next((f for f in report.findings if f.brand == brand), None)
+    verdict, score, reason_list = (
+        (judged.verdict, judged.score, judged.reasons) if judged
+        else (report.verdict, report.score, report.reasons))
+    reasons = _dumps([{"code": r.code, "message": r.message} for r in reason_list])
     cursor = db.execute(
         "INSERT INTO findings (page_id, brand, verdict, score, reasons, numbers, first_seen, "
         "last_seen, first_run, last_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -1180,8 +1186,8 @@ def _upsert_finding(
         [
             page_id,
             brand,
-            report.verdict,
-            report.score,
+            verdict,
+            score,
             reasons,
             _dumps(numbers),
             now,
@@ -1195,7 +1201,7 @@ def _upsert_finding(
         "INSERT INTO finding_runs (run_id, finding_id, verdict, score) VALUES (?, ?, ?, ?) "
         "ON CONFLICT(run_id, finding_id) DO UPDATE SET verdict = excluded.verdict, "
         "score = excluded.score",
-        [run_id, finding_id, report.verdict, report.score],
+        [run_id, finding_id, verdict, score],
     )
     return finding_id
 
@@ -1204,8 +1210,8 @@ def finding_groups(report: PageReport) -> list[tuple[str, list[str]]]:
     """The findings a report produces: ``[(brand, [e164, ...]), ...]``.
 
     One per brand the page is about (``report.brands`` plus any brand a number is shown
-    for), each listing the numbers shown for that brand; every finding carries the page's
-    verdict, score and reasons. No brand but some numbers → one finding with brand ``''``
+    for), each listing the numbers shown for that brand; each finding carries that brand's
+    verdict, score and reasons (``report.findings``), or the page's when there is none. No brand but some numbers → one finding with brand ``''``
     and all the numbers. No brand and no number → no finding.
     """
     brands: list[str] = list(dict.fromkeys([*report.brands, *_number_brands(report.numbers)]))

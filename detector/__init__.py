@@ -9,6 +9,6 @@ from __future__ import annotations
 
 from detector.analyze import analyze
 from detector.decode import UnsupportedContent
-from detector.report import NumberReport, PageReport, Reason, Sighting
+from detector.report import BrandFinding, NumberReport, PageReport, Reason, Sighting
 
-__all__ = ["NumberReport", "PageReport", "Reason", "Sighting", "UnsupportedContent", "analyze"]
+__all__ = ["BrandFinding", "NumberReport", "PageReport", "Reason", "Sighting", "UnsupportedContent", "analyze"]

@@ -9,7 +9,7 @@ from detector.brands import BrandMatcher, Mention
 from detector.lexicon import Hits
 from detector.normalize import fold_text, lower_same_length, normalize
 from detector.numbers import Found, NumberParser, clear_caches, find_numbers
-from detector.report import PageReport, Reason, Sighting
+from detector.report import BrandFinding, PageReport, Reason, Sighting
 from detector.text import PageText, read_page
 
 if TYPE_CHECKING:
@@ -93,6 +93,11 @@ class _PageAnalysis:
             signals = self._signals(mentions, page_brands)
             report.verdict, report.score, report.reasons = judge.judge(
                 numbers, page_brands, signals)
+            report.findings = [
+                BrandFinding(brand, *judge.judge_brand(numbers, brand, signals),
+                             numbers=[n.e164 for n in numbers if n.brand == brand])
+                for brand in page_brands
+            ]
         if self.page.truncated:
             report.reasons.append(Reason("page_truncated",
                                          "the page was larger than the analysis limit; only its "
@@ -196,6 +201,8 @@ class _PageAnalysis:
 
     def _official(self, report: PageReport, numbers: list[judge.NumberFacts]) -> None:
         report.verdict, report.score = "official", 0.0
+        report.findings = [BrandFinding(brand, "official", 0.0, [], [
+            n.e164 for n in numbers if n.brand == brand]) for brand in report.brands]
         report.reasons.append(Reason(
             "official_domain", f"{self.host} belongs to {self.official} (verified domain)"))
         report.allowlist_gaps = [n.e164 for n in numbers if n.owner is None and n.first.valid]

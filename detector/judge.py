@@ -51,6 +51,9 @@ class NumberFacts:
     advertised: bool = False
     warned: bool = False
     near_brands: set[str] = field(default_factory=set)
+    #: the closest brand the page is about, per sighting: two or more means the same number
+    #: is offered for several brands
+    nearest_brands: set[str] = field(default_factory=set)
 
     @property
     def first(self) -> Sighting:
@@ -114,9 +117,15 @@ def tie_to_brand(facts: NumberFacts, page_brands: Sequence[str], text_mentions: 
             continue
         first = bisect_left(mention_starts, sighting.start - NEAR - 64)
         last = bisect_right(mention_starts, sighting.end + NEAR // 2)
+        nearest: tuple[int, str] | None = None
         for mention in text_mentions[first:last]:
             if mention.end >= sighting.start - NEAR:
                 facts.near_brands.add(mention.brand)
+                distance = min(abs(mention.end - sighting.start), abs(mention.start - sighting.end))
+                if mention.brand in page_brands and (nearest is None or distance < nearest[0]):
+                    nearest = (distance, mention.brand)
+        if nearest:
+            facts.nearest_brands.add(nearest[1])
     if facts.owner and (facts.owner in page_brands or facts.owner in facts.near_brands):
         facts.brand = facts.owner
         return
@@ -196,6 +205,21 @@ def judge(numbers: list[NumberFacts], page_brands: list[str], signals: PageSigna
     return verdict, score, reasons
 
 
+def judge_brand(numbers: list[NumberFacts], brand: str, signals: PageSignals
+                ) -> tuple[str, float, list[Reason]]:
+    """Verdict, score and reasons for one brand: only the numbers shown for it, and the
+    page-wide signals that concern it."""
+    own = [n for n in numbers if n.brand == brand]
+    brand_signals = PageSignals(
+        toll_free_claim=signals.toll_free_claim, claims_official=signals.claims_official,
+        disclaimer=signals.disclaimer, urgency=signals.urgency,
+        foreign_domain_brands=[b for b in signals.foreign_domain_brands if b == brand],
+        page_brands=signals.page_brands,
+        no_phone_support=signals.no_phone_support & {brand},
+    )
+    return judge(own, [brand], brand_signals)
+
+
 def _bad_number_reasons(bad: list[NumberFacts], no_support: list[NumberFacts]) -> list[Reason]:
     reasons = []
     unverified = [n for n in bad if n.status == "unverified"]
@@ -237,7 +261,7 @@ def _signal_reasons(bad: list[NumberFacts], numbers: list[NumberFacts], signals:
         if condition:
             bonus += weight
             reasons.append(Reason(code, message))
-    reused = [n for n in bad if len(n.near_brands & set(signals.page_brands)) >= 2]
+    reused = [n for n in bad if len(n.nearest_brands) >= 2]
     if reused:
         bonus += 0.1
         reasons.append(Reason("number_reused_across_brands", _plural(

@@ -60,6 +60,18 @@ class Reason:
 
 
 @dataclass(slots=True)
+class BrandFinding:
+    """The verdict for one brand a page is about (a page can be fine for one brand and
+    abuse another)."""
+
+    brand: str
+    verdict: str
+    score: float
+    reasons: list[Reason]
+    numbers: list[str]  #: E.164 numbers shown for this brand
+
+
+@dataclass(slots=True)
 class PageReport:
     """Everything the detector concluded about one page."""
 
@@ -77,6 +89,7 @@ class PageReport:
     domain: str | None = None  #: the registrable domain of ``url``
     official_brand: str | None = None  #: set when the domain belongs to a protected brand
     allowlist_gaps: list[str] = field(default_factory=list)  #: numbers on official pages not listed
+    findings: list[BrandFinding] = field(default_factory=list)  #: one per brand in ``brands``
 
     def reason_codes(self) -> list[str]:
         return [reason.code for reason in self.reasons]
