@@ -101,7 +101,9 @@ def _read_html(content: str) -> PageText:
     if root is None:
         return _read_plain(_strip_tags(content))
     page = PageText(text="", is_html=True)
-    page.title = _tidy(root.findtext(".//title") or "")[:300]
+    # Browsers read <title> as plain text; lxml may have parsed markup inside it into elements.
+    title = root.find(".//title")
+    page.title = _tidy("".join(title.itertext()) if title is not None else "")[:300]
     page.language = (root.get("lang") or root.get("xml:lang") or "").strip() or None
     page.description = _meta_description(root)
     page.headings = [_tidy("".join(h.itertext()))[:300] for h in root.iter(*_HEADINGS)][:50]
