@@ -41,6 +41,8 @@ class CrawlConfig:
     run_id: int | None = None
     replay: bool = False
     progress_interval: float = 0.0
+    focused: bool = True
+    sitemap_max_urls: int = 5000
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> CrawlConfig:
@@ -65,6 +67,8 @@ class CrawlConfig:
             run_id=int(run_id) if run_id not in (None, "") else None,
             replay=settings.getbool("SCAMLINES_REPLAY"),
             progress_interval=settings.getfloat("SCAMLINES_PROGRESS_INTERVAL", 0.0),
+            focused=settings.getbool("SCAMLINES_FOCUSED", True),
+            sitemap_max_urls=settings.getint("SCAMLINES_SITEMAP_MAX_URLS", 5000),
         )
         config.validate()
         return config
@@ -73,6 +77,8 @@ class CrawlConfig:
         """Raise ValueError for values no crawl can run with."""
         if self.max_pages < 0:
             raise ValueError("SCAMLINES_MAX_PAGES must be 0 (no limit) or more")
+        if self.sitemap_max_urls < 0:
+            raise ValueError("SCAMLINES_SITEMAP_MAX_URLS must be 0 (no limit) or more")
         if self.store_batch < 1:
             raise ValueError("SCAMLINES_STORE_BATCH must be 1 or more")
         if self.replay and self.run_id is None:

@@ -95,6 +95,7 @@ def run_rescan(
     """
     import allowlist
 
+    db = Path(db).resolve()  # the same lock file as a scan's, whatever the spelling
     try:
         loaded = allowlist.load(allowlist_path)
     except allowlist.AllowlistError as err:

@@ -10,7 +10,8 @@
    settings (``SCAMLINES_SCAN_CONFIG``) to find the previous scan of the same watch list;
 3. compare the run with the previous finished scan (or rescan) of that configuration
    (:mod:`crawler.history`), filtered to the configured brands;
-4. write the configured reports, when ``reports`` can.
+4. write the configured reports (``reports.formats.render_report``): the flagged and
+   suspicious findings this scan saw, for the configured brands.
 
 The summary ends with the diff. Exit statuses are decided by the CLI from
 :attr:`ScanSummary.status` and :attr:`ScanSummary.newly_flagged`.
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,7 +34,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from crawler.runner import CrawlOptions, CrawlSummary
-    from crawler.scanconfig import ReportSpec, ScanConfig
+    from crawler.scanconfig import ScanConfig
 
 __all__ = ["ReportOutcome", "ScanError", "ScanExtras", "ScanSummary", "run_scan"]
 
@@ -86,11 +88,7 @@ class ScanSummary:
         """Things the analyst should know that are not part of the diff."""
         notes = []
         if self.config.discovery_queries:
-            count = len(self.config.discovery_queries)
-            notes.append(
-                f"discovery: not available yet; the {count} [discovery] "
-                f"quer{'y' if count == 1 else 'ies'} were not searched"
-            )
+            notes.append(_discovery_note(len(self.config.discovery_queries)))
         if self.status != "finished":
             notes.append(
                 f"WARNING: the crawl did not finish ({self.crawl.reason}): pages it did not "
@@ -137,6 +135,16 @@ class ScanSummary:
         lines += [_report_line(report) for report in self.reports]
         lines.append(self.diff.to_text())
         return "\n".join(lines)
+
+
+def _discovery_note(count: int) -> str:
+    queries = f"the {count} [discovery] quer{'y was' if count == 1 else 'ies were'} not searched"
+    if importlib.util.find_spec("crawler.discovery") is None:
+        return f"discovery: not available yet; {queries}"
+    return (
+        f"discovery: scans do not run searches yet; {queries} "
+        "(`scamlines discover --db DB` finds candidate pages on its own)"
+    )
 
 
 def _report_line(report: ReportOutcome) -> str:
@@ -233,33 +241,52 @@ def _mark_killed_scans(store: Store) -> None:
 
 
 def write_reports(store: Store, config: ScanConfig, run_id: int) -> list[ReportOutcome]:
-    """Write each ``[[reports]]`` entry through ``reports.write_report``, when it exists."""
+    """Write each ``[[reports]]`` entry: the flagged and suspicious findings this scan saw
+    (for the configured brands), rendered by ``reports.formats.render_report``."""
     if not config.reports:
         return []
-    writer = _report_writer()
-    if writer is None:
-        reason = "report writing is not available yet in this scamlines (no reports.write_report)"
-        return [ReportOutcome(r.format, str(r.path), "skipped", reason) for r in config.reports]
-    return [_write_one(writer, store, spec, run_id, config.brands) for spec in config.reports]
-
-
-def _report_writer() -> Any:
     try:
-        import reports
+        from reports.formats import render_report
+        from reports.rows import Filters
     except ImportError:
-        return None
-    return getattr(reports, "write_report", None)
+        reason = "report writing is not available in this scamlines (no reports.formats)"
+        return [ReportOutcome(r.format, str(r.path), "skipped", reason) for r in config.reports]
+    filters = scan_filters(Filters, run_id, config.brands)
+    outcomes = []
+    for spec in config.reports:
+        try:
+            rendered = render_report(store, spec.format, filters)
+            spec.path.parent.mkdir(parents=True, exist_ok=True)
+            spec.path.write_text(rendered.text, encoding="utf-8", newline="")  # CSV keeps \r\n
+        except Exception as err:  # noqa: BLE001 - a broken report must not hide the scan's results
+            detail = f"{type(err).__name__}: {err}"
+            outcomes.append(ReportOutcome(spec.format, str(spec.path), "failed", detail))
+            continue
+        count = f"{rendered.count} row{'s' * (rendered.count != 1)}"
+        outcomes.append(ReportOutcome(spec.format, str(spec.path), "written", count))
+    return outcomes
 
 
-def _write_one(
-    writer: Any, store: Store, spec: ReportSpec, run_id: int, brands: tuple[str, ...]
-) -> ReportOutcome:
-    filters: dict[str, Any] = {"run_id": run_id}
-    if brands:
-        filters["brands"] = list(brands)
-    try:
-        spec.path.parent.mkdir(parents=True, exist_ok=True)
-        writer(store, spec.format, spec.path, **filters)
-    except Exception as err:  # noqa: BLE001 - a broken report must not hide the scan's results
-        return ReportOutcome(spec.format, str(spec.path), "failed", f"{type(err).__name__}: {err}")
-    return ReportOutcome(spec.format, str(spec.path), "written")
+def scan_filters(filters_class: Any, run_id: int, brands: tuple[str, ...]) -> Any:
+    """``reports.rows.Filters`` for this scan's findings (those ``run_id`` saw: it is the
+    latest run) of ``brands``. ``Filters`` takes one brand; several are checked on top."""
+    if len(brands) <= 1:
+        return filters_class(since_run=run_id, brand=brands[0] if brands else None)
+    return _AnyOfBrands(filters_class(since_run=run_id), frozenset(brands))
+
+
+class _AnyOfBrands:
+    """A report filter: ``base``, and the finding's brand one of ``brands``."""
+
+    def __init__(self, base: Any, brands: frozenset[str]) -> None:
+        self.base = base
+        self.brands = brands
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.base, name)
+
+    def keeps(self, finding: dict[str, Any]) -> bool:
+        return finding["brand"] in self.brands and bool(self.base.keeps(finding))
+
+    def describe(self) -> str:
+        return f"{self.base.describe()}, brands {', '.join(sorted(self.brands))}"

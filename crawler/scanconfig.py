@@ -96,7 +96,7 @@ class ScanConfig:
 
 def load_scan_config(path: str | Path) -> ScanConfig:
     """Read and validate the scan configuration at ``path``; raises :class:`ScanConfigError`."""
-    file = Path(path).expanduser().absolute()
+    file = Path(path).expanduser().resolve()
     text = _read(file)
     try:
         document = tomllib.loads(text)
@@ -238,7 +238,7 @@ class _Checker:
         return float(value)
 
     def local_path(self, value: str) -> Path:
-        return (self.folder / Path(value).expanduser()).absolute()
+        return (self.folder / Path(value).expanduser()).resolve()
 
     # --- paths -----------------------------------------------------------------------------
 
@@ -399,9 +399,9 @@ def _by_name(loaded: Any, name: str) -> Any:
 
 
 def _report_formats() -> frozenset[str]:
-    """The formats ``reports`` can write, when it says (empty: not known, accept any)."""
+    """The formats ``reports`` can write (empty when it cannot say: accept any)."""
     try:
-        import reports
+        from reports.formats import FORMATS
     except ImportError:
         return frozenset()
-    return frozenset(getattr(reports, "FORMATS", ()))
+    return frozenset(FORMATS)

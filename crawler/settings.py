@@ -156,6 +156,10 @@ SCAMLINES_BODY_STORE_MAXSIZE = 8 * 1024 * 1024  # larger bodies are hashed, not 
 SCAMLINES_RUN_ID = None  # set by ``scamlines crawl``; unset, the crawl records its own run
 SCAMLINES_REPLAY = False  # resuming: serve pages this run already recorded from the store
 SCAMLINES_PROGRESS_INTERVAL = 0.0  # seconds between progress lines on stderr; 0: off
+# Focused crawling (crawler.linkscore): links scored by anchor text, URL words, brand names
+# and the linking page's phone numbers, best first. False: breadth-first, every priority 0.
+SCAMLINES_FOCUSED = True
+SCAMLINES_SITEMAP_MAX_URLS = 5000  # best-scoring entries kept per sitemap; 0: all
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -38,6 +38,11 @@ Tables (``sqlite-utils`` creates them; :data:`MIGRATIONS` versions them):
 ``takedowns``
     One row per finding per packaged takedown notice (``scamlines takedown``): the target
     host or number, the recipient, who reported it, the package and its manifest's SHA-256.
+``discovery_runs`` and ``discoveries``
+    ``scamlines discover``: each search run (provider, settings, per-query outcomes, the
+    crawl it handed its URLs to), and each candidate URL found (normalised, one row per URL
+    across queries and runs: the query, brand, provider and rank that first found it, first
+    and last seen, how many times any query returned it).
 
 Timestamps are UTC ISO 8601 with milliseconds and a ``Z``. JSON columns are returned decoded.
 """
@@ -94,6 +99,8 @@ TABLES = (
     "number_runs",
     "false_positives",
     "triage",
+    "discoveries",
+    "discovery_runs",
 )
 
 JSON_COLUMNS = frozenset(
@@ -376,6 +383,50 @@ def _m0003_scan_history(db: sqlite_utils.Database) -> None:
         "WHERE f.id = finding_runs.finding_id AND f.last_run = finding_runs.run_id)"
     )
 
+
+
+@MIGRATIONS(name="0004_discoveries")
+def _m0004_discoveries(db: sqlite_utils.Database) -> None:
+    # Discovery runs are not crawl runs: they fetch no page, and the history commands
+    # (diff, rescan) must never pick one as "the latest run". So they get their own table.
+    db.table("discovery_runs").create(
+        {
+            "id": int,
+            "started_at": str,
+            "finished_at": str,
+            "status": str,
+            "provider": str,
+            "settings": str,
+            "stats": str,
+            "crawl_run": int,
+        },
+        pk="id",
+        not_null={"started_at", "status", "provider"},
+        foreign_keys=[("crawl_run", "runs", "id")],
+    )
+    # One row per normalised URL: provenance of its first sighting, then how often seen.
+    db.table("discoveries").create(
+        {
+            "id": int,
+            "url": str,
+            "query": str,
+            "brand": str,
+            "provider": str,
+            "rank": int,
+            "title": str,
+            "snippet": str,
+            "first_seen": str,
+            "last_seen": str,
+            "run_id": int,
+            "last_run": int,
+            "times_seen": int,
+        },
+        pk="id",
+        not_null={"url", "provider", "first_seen", "last_seen", "run_id", "times_seen"},
+        foreign_keys=[("run_id", "discovery_runs", "id"), ("last_run", "discovery_runs", "id")],
+    )
+    db.table("discoveries").create_index(["url"], unique=True)
+    db.table("discoveries").create_index(["brand"])
 
 # --- opening ----------------------------------------------------------------------------------
 
@@ -740,7 +791,7 @@ class Store:
                     "package": package,
                     "manifest_sha256": manifest_sha256,
                 }
-                ids.append(int(db.table("takedowns").insert(row).last_pk))
+                ids.append(int(db.table("takedowns").insert(row).last_pk or 0))
                 db.execute("UPDATE findings SET status = 'reported' WHERE id = ?", [finding_id])
         return ids
 
@@ -981,6 +1032,83 @@ class Store:
                     _carry_forward(db, run_id, target)
                 else:
                     _record_reanalysis(db, run_id, target, report)
+
+    # --- discovery ------------------------------------------------------------------------
+    #
+    # ``scamlines discover`` (crawler.discovery.run): search runs and the candidate URLs
+    # they found. URLs arrive normalised (crawler.discovery.urls.normalise_url).
+
+    def start_discovery(self, provider: str, settings: dict[str, Any]) -> int:
+        """Record the start of a discovery run; returns its id."""
+        row = {
+            "started_at": utc_now(),
+            "status": "running",
+            "provider": provider,
+            "settings": _dumps(settings),
+            "stats": _dumps({}),
+        }
+        with self._writing() as db:
+            return int(db.table("discovery_runs").insert(row).last_pk or 0)
+
+    def record_discoveries(
+        self,
+        run_id: int,
+        provider: str,
+        query: str | None,
+        brand: str | None,
+        results: Sequence[tuple[str, int, str, str]],
+    ) -> list[dict[str, Any]]:
+        """Record one query's results, ``(url, rank, title, snippet)`` each, in one
+        transaction. A URL already known keeps its first provenance; its ``last_seen``,
+        ``last_run`` and ``times_seen`` are updated. Returns the rows as stored."""
+        now = utc_now()
+        sql = (
+            "INSERT INTO discoveries (url, query, brand, provider, rank, title, snippet, "
+            "first_seen, last_seen, run_id, last_run, times_seen) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT(url) DO UPDATE SET "
+            "last_seen = excluded.last_seen, last_run = excluded.last_run, "
+            "times_seen = times_seen + 1 RETURNING *"
+        )
+        rows = []
+        with self._writing() as db:
+            for url, rank, title, snippet in results:
+                params = [url, query, brand, provider, rank, title, snippet, now, now, run_id,
+                          run_id]  # fmt: skip
+                cursor = db.execute(sql, params)
+                columns = [d[0] for d in cursor.description]
+                rows.append(dict(zip(columns, cursor.fetchone(), strict=True)))
+        return rows
+
+    def finish_discovery(self, run_id: int, status: str, stats: dict[str, Any]) -> None:
+        """Record how a discovery run ended (``finished`` or ``failed``) and its outcomes."""
+        with self._writing() as db:
+            db.execute(
+                "UPDATE discovery_runs SET status = ?, finished_at = ?, stats = ? WHERE id = ?",
+                [status, utc_now(), _dumps(stats), run_id],
+            )
+
+    def set_discovery_crawl(self, run_id: int, crawl_run: int) -> None:
+        """Record the crawl run a discovery run handed its URLs to (``discover --crawl``)."""
+        with self._writing() as db:
+            db.execute(
+                "UPDATE discovery_runs SET crawl_run = ? WHERE id = ?", [crawl_run, run_id]
+            )
+
+    def discovery_run(self, run_id: int) -> dict[str, Any] | None:
+        """One discovery run, or None."""
+        return _first(self._rows("SELECT * FROM discovery_runs WHERE id = ?", [run_id]))
+
+    def discoveries(
+        self, *, run_id: int | None = None, brand: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Discovered URLs, oldest first; ``run_id``: those that run found (first or again)."""
+        where, params = _where({"brand": brand})
+        if run_id is not None:
+            where = f"{where} AND" if where else "WHERE"
+            where += " (run_id = ? OR last_run = ?)"
+            params += [run_id, run_id]
+        return list(self._rows(f"SELECT * FROM discoveries {where} ORDER BY id", params))
+
 
 # --- writing one page -------------------------------------------------------------------------
 

@@ -134,8 +134,10 @@ def _website(key: str, row: ReportRow) -> MISPObject:
     site.add_attribute("threat-type", value="fake customer support (tech-support scam)",
                        uuid=_uuid(key, "page", row.page_id, "threat"))  # fmt: skip
     site.add_attribute("source", value="scamlines", uuid=_uuid(key, "page", row.page_id, "src"))
-    site.first_seen = row.first_seen or None
-    site.last_seen = row.last_seen or None
+    if row.first_seen:
+        site.first_seen = dt.datetime.fromisoformat(row.first_seen)
+    if row.last_seen:
+        site.last_seen = dt.datetime.fromisoformat(row.last_seen)
     return site
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from crawler.store import FINDING_STATUSES, format_time
@@ -128,7 +128,6 @@ class Filters:
     brand: str | None = None
     since_run: int | None = None  #: findings last seen by this run or a later one
     since_time: str | None = None  #: findings last seen at or after this UTC time
-    finding_ids: tuple[int, ...] = field(default=())
 
     def describe(self) -> str:
         """The filters in words, for report headers."""
@@ -151,7 +150,6 @@ class Filters:
             and (self.brand is None or finding["brand"] == self.brand)
             and (self.since_run is None or (finding["last_run"] or 0) >= self.since_run)
             and (self.since_time is None or (finding["last_seen"] or "") >= self.since_time)
-            and (not self.finding_ids or finding["id"] in self.finding_ids)
         )
 
 

@@ -16,6 +16,11 @@ from typing import Any
 from crawlhelp import query, run_scamlines
 from sitemock import SiteServer
 
+import allowlist
+import detector
+from crawler.reputation import apply_reputation
+from crawler.store import FetchRecord, Store, utc_now
+
 #: The two hosts: a Delta "help desk" on a free site builder and a United one on a blog host.
 DELTA = "delta-help-desk.weebly.com"
 UNITED = "airline-care-247.blogspot.com"
@@ -117,3 +122,52 @@ def rows(db: Path, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any
         return query(db, sql, params)
     except sqlite3.OperationalError:
         return []
+
+
+# --- stores built in-process ---------------------------------------------------------------------
+# Runs recorded through Store.record_pages with real detector reports, as a crawl's page
+# worker records them, without a crawl: for fast tests of history, clusters and queries.
+
+AL = allowlist.load()
+A, B, C = "http://delta-help.weebly.com/a.html", "http://delta-help.weebly.com/b.html", (
+    "http://united-care.blogspot.com/"
+)
+
+
+def page(brand: str, *numbers: str) -> str:
+    """A support page advertising ``numbers`` for ``brand`` (one paragraph each)."""
+    first, *more = numbers
+    html = _PAGE.format(brand=brand, topic="Support", e164=first, printed=printed(first))
+    extra = "".join(f'<p>Or call <a href="tel:{n}">{printed(n)}</a> toll free.</p>' for n in more)
+    return html.replace("</body>", extra + "</body>")
+
+
+DELTA_N1, DELTA_N2, UNITED_N1 = page("Delta Air Lines", N1), page("Delta Air Lines", N2), page(
+    "United Airlines", N1
+)
+
+
+def run(
+    store: Store,
+    pages: dict[str, str | tuple[int, str]],
+    *,
+    status: str = "finished",
+    kind: str = "scan",
+    config: str = "/watch/scan.toml",
+    reputation: bool = False,
+) -> int:
+    """Record one run of ``pages`` ({url: html or (http status, html)}); returns its id."""
+    run_id = store.start_run(kind, list(pages), {"SCAMLINES_SCAN_CONFIG": config}, AL)
+    batch = []
+    for url, content in pages.items():
+        code, html = content if isinstance(content, tuple) else (200, content)
+        report = detector.analyze(html, url=url, allowlist=AL, content_type="text/html")
+        if reputation:
+            report = apply_reputation(store, report, url=url, before_run=run_id)
+        fetch = FetchRecord(url=url, final_url=url, status=code, body=html.encode(),
+                            fetched_at=utc_now(), content_type="text/html")  # fmt: skip
+        batch.append((fetch, report))
+    store.record_pages(run_id, batch)
+    if status != "running":
+        store.finish_run(run_id, status, {})
+    return run_id

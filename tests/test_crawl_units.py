@@ -12,14 +12,8 @@ from scrapy.settings import Settings
 
 import allowlist
 from crawler.config import CrawlConfig
-from crawler.links import (
-    BRAND_BONUS,
-    CONTACT_BONUS,
-    LinkRanker,
-    brand_terms,
-    in_scope,
-    registrable_domain,
-)
+from crawler.links import in_scope, registrable_domain
+from crawler.linkscore import BRAND, LinkScorer, brand_terms
 from crawler.pipelines import run_status
 from crawler.runner import CrawlOptions, build_settings, job_dir
 from crawler.seeds import SeedError, SeedSet, parse_seeds
@@ -141,19 +135,20 @@ def test_scope_for_local_files(tmp_path: Path) -> None:
 
 
 def test_contact_and_brand_links_come_first() -> None:
-    ranker = LinkRanker(brand_terms(allowlist.load()))
-    plain = ranker.priority("https://x.example/blog/recipes", "Our recipes")
-    contact = ranker.priority("https://x.example/contact-us", "Contact")
-    brand = ranker.priority("https://x.example/posts/9", "Netflix account on hold")
-    both = ranker.priority("https://x.example/amazon-customer-service-number", "Call now")
-    short_brand = ranker.priority("https://x.example/p/1", "HP printer offline")
+    # More cases, and the other signals, in tests/test_discover_linkscore.py.
+    scorer = LinkScorer(brand_terms(allowlist.load()))
+    plain = scorer.score("https://x.example/blog/recipes", "Our recipes")
+    contact = scorer.score("https://x.example/contact-us", "Contact")
+    brand = scorer.score("https://x.example/posts/9", "Netflix account on hold")
+    both = scorer.score("https://x.example/amazon-customer-service-number", "Call now")
+    short_brand = scorer.score("https://x.example/p/1", "HP printer offline")
     assert plain == 0
-    assert contact == CONTACT_BONUS
-    assert brand == BRAND_BONUS
-    assert both == CONTACT_BONUS + BRAND_BONUS
-    assert short_brand >= BRAND_BONUS
+    assert contact > 0
+    assert brand == BRAND
+    assert both > max(contact, brand)
+    assert short_brand >= BRAND
     # A short brand name inside an ordinary word is not a mention.
-    assert ranker.priority("https://x.example/p/2", "Shipping costs") == 0
+    assert scorer.score("https://x.example/p/2", "Shipping costs") == 0
 
 
 # --- settings and records -----------------------------------------------------------------------

@@ -20,7 +20,8 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from crawler.config import CrawlConfig
 from crawler.items import PageItem
-from crawler.links import LinkRanker, brand_terms, in_scope, registrable_domain
+from crawler.links import in_scope, registrable_domain
+from crawler.linkscore import FIRST, LinkScorer, ParentPage, brand_terms, phone_count
 from crawler.seeds import SeedSet, parse_seeds
 from crawler.store import FetchRecord, utc_now
 
@@ -42,12 +43,17 @@ _TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 
 
 class ScamlinesSpider(Spider):
-    """Crawl seed URLs, files or folders; follow in-scope links, contact pages first.
+    """Crawl seed URLs, files or folders; follow in-scope links, the most promising first.
 
     Arguments (``-a``): ``seeds`` (comma- or space-separated), ``seeds_file``,
     ``follow_offsite``. Seeds can also come from ``SCAMLINES_SEEDS``. Sitemaps (``*.xml``,
     ``*.xml.gz``, a ``robots.txt`` with ``Sitemap:`` lines) given as seeds are expanded into
-    the pages they list, each treated as a seed (depth 0).
+    the pages they list, each treated as a seed (depth 0): nested sitemaps first, then pages
+    by the same score as links (``SCAMLINES_SITEMAP_MAX_URLS`` best ones per sitemap).
+
+    Links and sitemap entries are scored by :class:`crawler.linkscore.LinkScorer`; the score
+    is the request's priority and is recorded as ``pages.priority``. With
+    ``SCAMLINES_FOCUSED = False`` every priority is 0 (breadth-first).
     """
 
     name = "scamlines"
@@ -78,7 +84,7 @@ class ScamlinesSpider(Spider):
         self.seed_set = parse_seeds([*config.seeds, *self._seed_args], self._seeds_file)
         arg = self._follow_offsite_arg
         self.follow_offsite = config.follow_offsite or str(arg).lower() in ("1", "true", "yes")
-        self.ranker = LinkRanker(brand_terms(_load_allowlist(config.allowlist)))
+        self.scorer = LinkScorer(brand_terms(_load_allowlist(config.allowlist)))
 
     @property
     def seed_urls(self) -> tuple[str, ...]:
@@ -92,7 +98,8 @@ class ScamlinesSpider(Spider):
         for url in self.seed_set.urls:
             # Not dont_filter: a seed linked from another seed is fetched once. A fresh crawl
             # starts with an empty job directory; a resumed one has already fetched them.
-            yield self._request(url, priority=0, seed=True)
+            # Before any link: they are what the analyst (or the search) asked for.
+            yield self._request(url, priority=self._first(), seed=True)
 
     # --- callbacks ----------------------------------------------------------------------------
 
@@ -120,9 +127,17 @@ class ScamlinesSpider(Spider):
     # --- helpers ------------------------------------------------------------------------------
 
     def _request(
-        self, url: str, *, priority: int, dont_filter: bool = False, seed: bool = False
+        self,
+        url: str,
+        *,
+        priority: int,
+        score: int = 0,
+        dont_filter: bool = False,
+        seed: bool = False,
     ) -> Request:
-        meta: dict[str, Any] = {"scamlines_priority": priority}
+        # scamlines_priority: what ordered the request (pages.priority); scamlines_score:
+        # what its links inherit, 0 for seeds and sitemaps, which are first by rank alone.
+        meta: dict[str, Any] = {"scamlines_priority": priority, "scamlines_score": score}
         if seed:
             meta.update(scamlines_seed=True, depth_reset=True)
         return Request(
@@ -135,6 +150,7 @@ class ScamlinesSpider(Spider):
         )
 
     def _links(self, response: HtmlResponse) -> Iterator[Request]:
+        parent = self._parent_page(response)
         for link in self.link_extractor.extract_links(response):
             if not in_scope(
                 link.url,
@@ -144,13 +160,43 @@ class ScamlinesSpider(Spider):
             ):
                 self.crawler.stats.inc_value("scamlines/links_out_of_scope")
                 continue
-            yield self._request(link.url, priority=self.ranker.priority(link.url, link.text))
+            score = self._score(link.url, link.text, parent)
+            yield self._request(link.url, priority=score, score=score)
+
+    def _parent_page(self, response: HtmlResponse) -> ParentPage | None:
+        if not self.config.focused:
+            return None
+        score = int(response.meta.get("scamlines_score", 0))
+        return ParentPage(score=score, numbers=phone_count(response.text))
+
+    def _first(self) -> int:
+        return FIRST if self.config.focused else 0
+
+    def _score(self, url: str, anchor: str = "", parent: ParentPage | None = None) -> int:
+        return self.scorer.score(url, anchor, parent) if self.config.focused else 0
 
     def _sitemap_requests(self, response: Response) -> Iterator[Request]:
         self.crawler.stats.inc_value("scamlines/sitemaps")
-        for url in _sitemap_urls(response, self.crawler.settings.getint("DOWNLOAD_MAXSIZE")):
-            if self.follow_offsite or in_scope(url, response.url):
-                yield self._request(url, priority=0, seed=True)
+        maxsize = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        entries, nested = _sitemap_urls(response, maxsize)
+        urls = [u for u in entries if self.follow_offsite or in_scope(u, response.url)]
+        if nested:
+            # Sitemaps listed by an index or robots.txt: expanded before any page is fetched,
+            # so that every page they list competes for the budget on its score.
+            for url in urls:
+                yield self._request(url, priority=self._first(), seed=True)
+            return
+        for score, url in self._best_entries(urls):
+            yield self._request(url, priority=score, score=score, seed=True)
+
+    def _best_entries(self, urls: list[str]) -> list[tuple[int, str]]:
+        """``[(score, url)]``, best first (sitemap order among equals), capped."""
+        scored = sorted(((self._score(url), url) for url in urls), key=lambda e: -e[0])
+        limit = self.config.sitemap_max_urls
+        if limit and len(scored) > limit:
+            self.crawler.stats.inc_value("scamlines/sitemap_urls_dropped", len(scored) - limit)
+            scored = scored[:limit]
+        return scored
 
     def _page_budget_spent(self) -> bool:
         limit = self.config.max_pages
@@ -231,19 +277,21 @@ def _is_sitemap_source(response: Response) -> bool:
     return head or b"<sitemapindex" in response.body[:2048]
 
 
-def _sitemap_urls(response: Response, maxsize: int) -> list[str]:
+def _sitemap_urls(response: Response, maxsize: int) -> tuple[list[str], bool]:
+    """The URLs a sitemap or robots.txt lists, and whether they are sitemaps themselves."""
     if urlsplit(response.url).path.lower().endswith("/robots.txt"):
-        text = response.text if isinstance(response, TextResponse) else response.body.decode()
-        return list(sitemap_urls_from_robots(text, base_url=response.url))
+        # Bytes: Scrapy 2.19 deprecates passing robots.txt as text.
+        return list(sitemap_urls_from_robots(response.body, base_url=response.url)), True
     body = response.body
     if body[:2] == b"\x1f\x8b":
         try:
             body = gunzip(body, max_size=maxsize)
         except (OSError, EOFError, ValueError, struct.error, zlib.error):  # bad or oversized
             logger.warning("Unreadable gzipped sitemap %s", response.url)
-            return []
+            return [], False
     sitemap = Sitemap(body)
-    return [entry["loc"] for entry in sitemap if entry.get("loc")]
+    urls = [entry["loc"] for entry in sitemap if entry.get("loc")]
+    return urls, sitemap.type == "sitemapindex"
 
 
 def _load_allowlist(path: str | None) -> Any:
