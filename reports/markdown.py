@@ -17,11 +17,11 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 
 from .html import ReportInfo
 from .rows import VERDICTS, ReportRow
-from .templating import plain
+from .templating import plain, unescaped_environment
 
 __all__ = ["Md", "defang", "md_escape", "render_markdown"]
 
@@ -83,15 +83,7 @@ def _hxxp(scheme: str) -> str:
 
 @cache
 def _environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("reports"),
-        autoescape=False,
-        undefined=StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        finalize=md_escape,
-    )
+    env = unescaped_environment(md_escape)
     env.filters["defang"] = defang
     return env
 

@@ -9,6 +9,7 @@ scam page cannot smuggle terminal escape sequences into a notice someone ``cat``
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -42,19 +43,24 @@ def html_environment() -> Environment:
     return env
 
 
-@cache
-def text_environment() -> Environment:
-    """The environment for plain-text notices: no HTML escaping, control characters removed."""
-    env = Environment(
+def unescaped_environment(finalize: Callable[[Any], Any]) -> Environment:
+    """A non-HTML environment; ``finalize`` makes every value safe for the target format
+    (plain text, Markdown), since autoescape cannot."""
+    return Environment(
         loader=PackageLoader("reports"),
         autoescape=False,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        finalize=plain,
+        finalize=finalize,
     )
-    return env
+
+
+@cache
+def text_environment() -> Environment:
+    """The environment for plain-text notices: no HTML escaping, control characters removed."""
+    return unescaped_environment(plain)
 
 
 def template_source(name: str) -> str:

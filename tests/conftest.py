@@ -52,3 +52,17 @@ def crawl(tmp_path: Path, site: SiteServer):  # type: ignore[no-untyped-def]
         )  # fmt: skip
 
     return run
+
+
+@pytest.fixture(scope="module")
+def crawl_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where a module's report tests keep the one crawl they share."""
+    return tmp_path_factory.mktemp("crawl")
+
+
+@pytest.fixture
+def report_db(crawl, site: SiteServer, crawl_dir: Path, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+    """A private copy of a store built by crawling the fixture site (crawled once per module)."""
+    from reporthelp import crawled_copy
+
+    return crawled_copy(crawl, site, crawl_dir, tmp_path)

@@ -26,7 +26,7 @@ from typing import Any
 
 import lxml.html
 import pytest
-from reporthelp import PAYLOAD_HOST, crawled_copy, run_cli
+from reporthelp import PAYLOAD_HOST, run_cli
 from sitemock import SiteServer
 
 from crawler.store import open_store
@@ -68,16 +68,6 @@ def site(secret_server: SiteServer, beacon: SiteServer) -> Iterator[SiteServer]:
     substitutions = {"SECRET_PORT": secret_server.port, "BEACON_PORT": beacon.port}
     with SiteServer(substitutions=substitutions) as server:
         yield server
-
-
-@pytest.fixture(scope="module")
-def crawl_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("crawl")
-
-
-@pytest.fixture
-def report_db(crawl: Any, site: SiteServer, crawl_dir: Path, tmp_path: Path) -> Path:
-    return crawled_copy(crawl, site, crawl_dir, tmp_path)
 
 
 @pytest.fixture

@@ -7,11 +7,10 @@ import csv
 import io
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 from crawlhelp import PRINTER_HOST, SCAM_HOST, query
-from reporthelp import PAYLOAD_HOST, PAYLOAD_NUMBER, crawled_copy, run_cli
+from reporthelp import PAYLOAD_HOST, PAYLOAD_NUMBER, run_cli
 
 from crawler import cli as cli_module
 from crawler.store import FINDING_STATUSES, open_store
@@ -23,15 +22,6 @@ from reports.rows import COLUMNS
 
 pytestmark = pytest.mark.slow
 
-
-@pytest.fixture(scope="module")
-def crawl_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("crawl")
-
-
-@pytest.fixture
-def report_db(crawl: Any, site: Any, crawl_dir: Path, tmp_path: Path) -> Path:
-    return crawled_copy(crawl, site, crawl_dir, tmp_path)
 
 FLAGGED_NUMBERS = {
     "+18885550142",

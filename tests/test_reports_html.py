@@ -16,7 +16,7 @@ from typing import Any
 import lxml.html
 import pytest
 from crawlhelp import SCAM_HOST
-from reporthelp import PAYLOAD_HOST, crawled_copy, run_cli
+from reporthelp import PAYLOAD_HOST, run_cli
 
 from reports.context import split_context
 
@@ -27,16 +27,6 @@ LOADING_ATTRIBUTES = (
     "src", "href", "srcset", "action", "formaction", "data", "poster", "background",
     "ping", "xlink:href", "manifest", "codebase", "cite", "longdesc", "usemap",
 )  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def crawl_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("crawl")
-
-
-@pytest.fixture
-def report_db(crawl: Any, site: Any, crawl_dir: Path, tmp_path: Path) -> Path:
-    return crawled_copy(crawl, site, crawl_dir, tmp_path)
 
 
 @pytest.fixture

@@ -12,21 +12,11 @@ from typing import Any
 import lxml.html
 import pytest
 from markdown_it import MarkdownIt
-from reporthelp import PAYLOAD_NUMBER, crawled_copy, run_cli
+from reporthelp import PAYLOAD_NUMBER, run_cli
 
 from reports.markdown import defang, md_escape
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def crawl_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("crawl")
-
-
-@pytest.fixture
-def report_db(crawl: Any, site: Any, crawl_dir: Path, tmp_path: Path) -> Path:
-    return crawled_copy(crawl, site, crawl_dir, tmp_path)
 
 
 @pytest.fixture

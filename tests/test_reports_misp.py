@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from crawlhelp import REPO, SCAM_HOST, subprocess_env
 from pymisp import MISPEvent
-from reporthelp import PAYLOAD_NUMBER, crawled_copy, run_cli
+from reporthelp import PAYLOAD_NUMBER, run_cli
 
 from crawler.store import open_store
 
@@ -19,16 +19,6 @@ pytestmark = pytest.mark.slow
 
 #: The Amazon allowlist's own customer-service number, shown on the official fixture page.
 VERIFIED_NUMBER = "+18882804331"
-
-
-@pytest.fixture(scope="module")
-def crawl_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("crawl")
-
-
-@pytest.fixture
-def report_db(crawl: Any, site: Any, crawl_dir: Path, tmp_path: Path) -> Path:
-    return crawled_copy(crawl, site, crawl_dir, tmp_path)
 
 
 def events(db: Path, *args: str) -> list[MISPEvent]:

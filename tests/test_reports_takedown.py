@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from crawlhelp import NEWS_HOST, PRINTER_HOST, SCAM_HOST, query
-from reporthelp import crawled_copy, findings, run_cli
+from reporthelp import findings, run_cli
 
 from crawler.store import open_store
 from reports.rdap import find_abuse_email, placeholder
@@ -22,16 +22,6 @@ pytestmark = pytest.mark.slow
 
 SITE_PACKAGE = f"site-{SCAM_HOST}"
 SCAM_NUMBERS = ("+18335550177", "+18445550163", "+18885550142")
-
-
-@pytest.fixture(scope="module")
-def crawl_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("crawl")
-
-
-@pytest.fixture
-def report_db(crawl: Any, site: Any, crawl_dir: Path, tmp_path: Path) -> Path:
-    return crawled_copy(crawl, site, crawl_dir, tmp_path)
 
 
 @pytest.fixture
