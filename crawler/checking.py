@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,13 +20,6 @@ PAGE_SUFFIXES = {".html": "text/html", ".htm": "text/html", ".xhtml": "text/html
 
 class InputError(Exception):
     """An input that cannot be analysed: missing file, binary body, failed fetch."""
-
-
-@dataclass(slots=True)
-class CheckResult:
-    source: str
-    report: PageReport | None
-    error: str | None = None
 
 
 def expand(inputs: list[str]) -> Iterator[str]:

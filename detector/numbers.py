@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
@@ -94,7 +94,6 @@ class Found:
     type: str
     valid: bool
     obfuscated: bool
-    national: str  #: national significant number, for matching labels written without "+"
 
 
 def number_type_name(number: phonenumbers.PhoneNumber) -> str:
@@ -382,8 +381,7 @@ def _split_run(run: str, original: str, parser: NumberParser
 
 
 def _moved(found: Found, start: int, end: int, disguised: bool = False) -> Found:
-    return Found(start, end, found.e164, found.region, found.type, found.valid,
-                 found.obfuscated or disguised, found.national)
+    return replace(found, start=start, end=end, obfuscated=found.obfuscated or disguised)
 
 
 def _find_vanity(text: str, parser: NumberParser) -> Iterator[Found]:
@@ -407,5 +405,4 @@ def _find_vanity(text: str, parser: NumberParser) -> Iterator[Found]:
 def _found(number: phonenumbers.PhoneNumber, valid: bool, start: int, end: int,
            obfuscated: bool) -> Found:
     e164, region, kind = _describe(number, valid)
-    return Found(start, end, e164, region, kind, valid, obfuscated,
-                 str(number.national_number))
+    return Found(start, end, e164, region, kind, valid, obfuscated)
