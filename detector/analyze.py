@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING
+
+import phonenumbers
 
 from detector import cues, domains, judge, regions
 from detector.brands import BrandMatcher, Mention
@@ -76,13 +79,14 @@ class _PageAnalysis:
         page_brands = judge.about(judge.brand_scores(mentions))
         if self.official and self.official not in page_brands:
             page_brands.insert(0, self.official)
-        numbers = self._numbers(page_brands, text_mentions)
+        page_regions = self._regions(page_brands)
+        numbers = self._numbers(page_regions, page_brands, text_mentions)
         report = PageReport(
             source=source, url=url, verdict="clean", score=0.0,
             brands=page_brands, numbers=[], reasons=[],
             sightings=[s for n in numbers for s in n.sightings],
             title=self.page.title or None, language=self.page.language,
-            region=self._regions(page_brands)[0],
+            region=page_regions[0],
             domain=domains.registrable_domain(self.host) if self.host else None,
             official_brand=self.official,
         )
@@ -138,9 +142,9 @@ class _PageAnalysis:
         return regions.page_regions(self.host, self.page.language,
                                     [r for r in brand_regions if r])
 
-    def _numbers(self, page_brands: list[str], text_mentions: list[Mention]
-                 ) -> list[judge.NumberFacts]:
-        parser = NumberParser(self._regions(page_brands), self.allowlist.number)
+    def _numbers(self, page_regions: list[str], page_brands: list[str],
+                 text_mentions: list[Mention]) -> list[judge.NumberFacts]:
+        parser = NumberParser(page_regions, self.allowlist.number)
         sightings = list(self._sightings(parser))
         by_number: dict[str, judge.NumberFacts] = {}
         for sighting in sightings:
@@ -223,9 +227,8 @@ def _context(text: str, start: int, end: int) -> str:
     return " ".join(text[max(0, start - _CONTEXT) : end + _CONTEXT].split())
 
 
+@cache  # allowlisted numbers: a small, fixed set, asked about on every page
 def _region_of(e164: str) -> str | None:
-    import phonenumbers
-
     try:
         return phonenumbers.region_code_for_number(phonenumbers.parse(e164, None))
     except phonenumbers.NumberParseException:
