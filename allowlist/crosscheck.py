@@ -6,6 +6,7 @@ and line of the first, so the message points at the entry most likely to be the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from .brandfile import ParsedFile
@@ -36,16 +37,25 @@ def _unique_names(files: list[ParsedFile]) -> list[Problem]:
     return problems
 
 
-def _unique_numbers(files: list[ParsedFile]) -> list[Problem]:
+def _first_owners(
+    files: list[ParsedFile],
+    lines_of: Callable[[ParsedFile], dict[str, int]],
+    label: Callable[[str], str],
+) -> tuple[dict[str, tuple[ParsedFile, int]], list[Problem]]:
+    """The first file (and line) listing each key, and a problem for every later listing."""
     problems = []
     first: dict[str, tuple[ParsedFile, int]] = {}
     for parsed in files:
-        for e164, line in parsed.number_lines.items():
-            owner, owner_line = first.setdefault(e164, (parsed, line))
+        for key, line in lines_of(parsed).items():
+            owner, owner_line = first.setdefault(key, (parsed, line))
             if owner is not parsed:
-                message = f"number {e164} already belongs to {_brand(owner, owner_line)}"
+                message = f"{label(key)} already belongs to {_brand(owner, owner_line)}"
                 problems.append(Problem(parsed.file, line, message))
-    return problems
+    return first, problems
+
+
+def _unique_numbers(files: list[ParsedFile]) -> list[Problem]:
+    return _first_owners(files, lambda f: f.number_lines, lambda e164: f"number {e164}")[1]
 
 
 def _unique_domains(files: list[ParsedFile]) -> list[Problem]:
@@ -54,14 +64,7 @@ def _unique_domains(files: list[ParsedFile]) -> list[Problem]:
     Listed domains include their subdomains, so ``shop.example.com`` under brand B while
     brand A lists ``example.com`` gives that host two owners, as surely as a duplicate does.
     """
-    problems = []
-    first: dict[str, tuple[ParsedFile, int]] = {}
-    for parsed in files:
-        for domain, line in parsed.domain_lines.items():
-            owner, owner_line = first.setdefault(domain, (parsed, line))
-            if owner is not parsed:
-                message = f"domain {domain!r} already belongs to {_brand(owner, owner_line)}"
-                problems.append(Problem(parsed.file, line, message))
+    first, problems = _first_owners(files, lambda f: f.domain_lines, lambda d: f"domain {d!r}")
     for parsed in files:
         for domain, line in parsed.domain_lines.items():
             for parent in parent_domains(domain)[1:]:
