@@ -15,10 +15,11 @@ depth 4, behind more than 200 shallower pages.
 from __future__ import annotations
 
 import random
-import threading
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Self
+from http.server import BaseHTTPRequestHandler
+from typing import Any
+
+from loopback import LoopbackServer
 
 HOST = "everyday-answers.com"
 PAGES = 1000
@@ -225,29 +226,11 @@ def _anchor_of(path: str) -> str:
 # --- serving it --------------------------------------------------------------------------------
 
 
-class MemorySite:
+class MemorySite(LoopbackServer):
     """Serve ``pages`` on 127.0.0.1 (any Host header); a context manager."""
 
     def __init__(self, pages: dict[str, bytes]) -> None:
-        handler = type("Handler", (_Handler,), {"pages": pages})
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.httpd.daemon_threads = True
-        # A short poll interval: shutdown() waits up to one interval, once per test.
-        self._thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-
-    @property
-    def port(self) -> int:
-        return int(self.httpd.server_address[1])
-
-    def __enter__(self) -> Self:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(type("Handler", (_Handler,), {"pages": pages}))
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -16,9 +16,11 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Self
+from http.server import BaseHTTPRequestHandler
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from loopback import LoopbackServer
 
 
 @dataclass
@@ -32,7 +34,7 @@ class Answer:
     retry_after: str | None = None  #: Retry-After header of a 429
 
 
-class SearxServer:
+class SearxServer(LoopbackServer):
     """A fake SearXNG instance on 127.0.0.1; use as a context manager."""
 
     def __init__(
@@ -43,17 +45,7 @@ class SearxServer:
         self.stall = stall
         self.hits: list[tuple[str, int]] = []
         self._lock = threading.Lock()
-        handler = type("Handler", (_Handler,), {"searx": self})
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.httpd.daemon_threads = True
-        # A short poll interval: shutdown() waits up to one interval, once per test.
-        self._thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-
-    @property
-    def port(self) -> int:
-        return int(self.httpd.server_address[1])
+        super().__init__(type("Handler", (_Handler,), {"searx": self}))
 
     @property
     def url(self) -> str:
@@ -74,14 +66,6 @@ class SearxServer:
             before = sum(1 for q, _ in self.hits if q == query)
             self.hits.append((query, page))
             return before
-
-    def __enter__(self) -> Self:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -30,10 +30,12 @@ import contextlib
 import gzip
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from typing import Any, Self
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from loopback import LoopbackServer
 
 SITE_ROOT = Path(__file__).parent / "site"
 
@@ -44,7 +46,7 @@ _TYPES = {
 }
 
 
-class SiteServer:
+class SiteServer(LoopbackServer):
     """Serve ``root`` on ``address``; use as a context manager."""
 
     def __init__(
@@ -67,17 +69,7 @@ class SiteServer:
         self.hits: list[tuple[str, str]] = []
         self._bomb: bytes | None = None
         self._lock = threading.Lock()
-        self.httpd = _QuietServer((address, 0), _handler_for(self))
-        self.httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def address(self) -> str:
-        return str(self.httpd.server_address[0])
-
-    @property
-    def port(self) -> int:
-        return int(self.httpd.server_address[1])
+        super().__init__(_handler_for(self), address)
 
     def url(self, host: str, path: str = "/") -> str:
         """``http://host:port/path`` for one of the virtual hosts."""
@@ -99,19 +91,6 @@ class SiteServer:
         if self._bomb is None:
             self._bomb = gzip.compress(b"<html><body>" + b"0" * self.bomb_size, 9)
         return self._bomb
-
-    def __enter__(self) -> Self:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
-class _QuietServer(ThreadingHTTPServer):
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass  # crawlers hang up on purpose (size limits, shutdown); no tracebacks in tests
 
 
 def _handler_for(server: SiteServer) -> type[BaseHTTPRequestHandler]:
