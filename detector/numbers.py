@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
@@ -22,15 +22,18 @@ from detector.normalize import Normalized
 # line breaks, list punctuation and "+" (which always starts a new number). Obfuscators pick
 # new symbols all the time, so separators are a negative class, not a list.
 _SEP = r"(?:[^\w\n\r\f\v,;!?+]|_){1,6}"
-_CANDIDATE = re.compile(rf"\+?\d+(?:{_SEP}\d+)*")
+# Starts with a character class and a cheap lookbehind, so the engine skips in C to the next
+# digit or "+" (a leading "\+?" would make it try every position of the page).
+_CANDIDATE = re.compile(rf"[+\d](?:(?<=\+)(?=\d)|(?<=\d))\d*(?:{_SEP}\d+)*")
 _GROUP = re.compile(r"\d+")
 
 # Letters O/o, l, I that stand for 0 and 1 inside digit runs ("1-8OO-555-O199").
 _LOOKALIKE_TOKEN = re.compile(r"(?<![A-Za-z])(?=[0-9OoIl]*\d)[0-9OoIl]{2,}(?![A-Za-z])")
 _LOOKALIKE_MAP = str.maketrans("OoIl", "0011")
-# Cheap pre-check (starts with a character class, so the engine scans in C): most pages have
-# no look-alike letter touching a digit, and then the token pass is skipped.
-_LOOKALIKE_HINT = re.compile(r"[0-9OoIl](?:(?<=\d)[OoIl]|(?<=[OoIl])\d)")
+# Cheap pre-check: most pages have no look-alike letter touching a digit, and then the token
+# pass is skipped. Bytes translate and search in C; a regex would stop at every "o" and "l".
+_LOOKALIKE_CLASSES = bytes(
+    48 if byte in b"0123456789" else 49 if byte in b"OoIl" else 32 for byte in range(256))
 
 # Vanity numbers: a toll-free prefix then letter/digit groups joined by - or . ("1-800-OK-CANON",
 # "800-HP-INVENT", "1-800-MICROSOFT").
@@ -201,9 +204,15 @@ def _try_parse(text: str, region: str | None) -> phonenumbers.PhoneNumber | None
 
 def unfold_lookalikes(text: str) -> str:
     """Replace O/o/I/l inside digit tokens with 0/1, keeping the length (offsets stay valid)."""
-    if not _LOOKALIKE_HINT.search(text):
+    if not _touching_lookalike(text):
         return text
     return _LOOKALIKE_TOKEN.sub(lambda m: m.group().translate(_LOOKALIKE_MAP), text)
+
+
+def _touching_lookalike(text: str) -> bool:
+    """Whether an O/o/I/l touches an ASCII digit anywhere in ``text``."""
+    shapes = text.encode("utf-8", "replace").translate(_LOOKALIKE_CLASSES)
+    return b"01" in shapes or b"10" in shapes
 
 
 def _vetoed_prefix(text: str, start: int, end: int, run: str) -> int | None:
@@ -331,10 +340,9 @@ def find_numbers(text: str | Normalized, parser: NumberParser) -> Iterator[Found
     normalized = text if isinstance(text, Normalized) else None
     text = text.text if isinstance(text, Normalized) else text
     scan = unfold_lookalikes(text)
-    if _DATE_HINT.search(scan):
-        scan = _DATE_IN_TEXT.sub(lambda m: "x" * len(m.group()), scan)
+    matches, scan = _candidates(scan)
     runs: dict[str, list[tuple[int, int, Found]]] = {}  # spam repeats the same printed run
-    for match in _CANDIDATE.finditer(scan):
+    for match in matches:
         run, offset = match.group(), match.start()
         if "+" not in run and sum(map(str.isdigit, run)) < MIN_DIGITS:
             continue
@@ -357,8 +365,40 @@ def find_numbers(text: str | Normalized, parser: NumberParser) -> Iterator[Found
             start, stop = _with_bracket(scan, offset + start, offset + stop)
             disguised = normalized is not None and (
                 normalized.original_slice(start, stop) != text[start:stop])
-            yield _moved(number, start, stop, disguised)
+            yield Found(start, stop, number.e164, number.region, number.type, number.valid,
+                        number.obfuscated or disguised)
     yield from _find_vanity(text, parser)
+
+
+def _candidates(scan: str) -> tuple[list[re.Match[str]], str]:
+    """The candidate runs of ``scan``, with the dates inside them masked (and ``scan`` with
+    those dates masked), so a date next to a number never merges with it.
+
+    Dates are digits and separators, so each lies inside one run: they are looked for in the
+    few runs that have a date's shape, not over the whole page."""
+    matches = list(_CANDIDATE.finditer(scan))
+    dates: list[tuple[int, int]] = []
+    dated: set[int] = set()  # indexes of the runs holding a date
+    for index, match in enumerate(matches):
+        if _DATE_HINT.search(match.group()):
+            found = [date.span() for date in _DATE_IN_TEXT.finditer(scan, *match.span())]
+            if found:
+                dates += found
+                dated.add(index)
+    if not dates:
+        return matches, scan
+    pieces, position = [], 0
+    for start, end in dates:
+        pieces += [scan[position:start], "x" * (end - start)]
+        position = end
+    masked = "".join(pieces) + scan[position:]
+    remasked: list[re.Match[str]] = []
+    for index, match in enumerate(matches):
+        if index in dated:
+            remasked += _CANDIDATE.finditer(masked, *match.span())
+        else:
+            remasked.append(match)
+    return remasked, masked
 
 
 def _with_bracket(text: str, start: int, end: int) -> tuple[int, int]:
@@ -378,10 +418,6 @@ def _split_run(run: str, original: str, parser: NumberParser
             printed = run[start:end]
             obfuscated = _looks_obfuscated(printed) or printed != original[start:end]
             yield start, end, _found(number, valid, start, end, obfuscated)
-
-
-def _moved(found: Found, start: int, end: int, disguised: bool = False) -> Found:
-    return replace(found, start=start, end=end, obfuscated=found.obfuscated or disguised)
 
 
 def _find_vanity(text: str, parser: NumberParser) -> Iterator[Found]:
