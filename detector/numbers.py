@@ -18,13 +18,20 @@ from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
 from detector.normalize import Normalized
 
+MIN_DIGITS = 7  #: shorter runs are short codes (911, 611) or not numbers at all
+MAX_DIGITS = 15  #: E.164 maximum
+_MIN_INTERNATIONAL = 8  #: "+" and country code plus a plausible subscriber number
+
 # Digit groups joined by at most six separator characters: anything but letters, digits,
 # line breaks, list punctuation and "+" (which always starts a new number). Obfuscators pick
 # new symbols all the time, so separators are a negative class, not a list.
 _SEP = r"(?:[^\w\n\r\f\v,;!?+]|_){1,6}"
 # Starts with a character class and a cheap lookbehind, so the engine skips in C to the next
 # digit or "+" (a leading "\+?" would make it try every position of the page).
-_CANDIDATE = re.compile(rf"[+\d](?:(?<=\+)(?=\d)|(?<=\d))\d*(?:{_SEP}\d+)*")
+# A run starting with a digit needs six more digits or separators (the digit count is checked
+# later): runs too short to be a number ("45%", "$12.50") are not even matched.
+_CANDIDATE = re.compile(
+    rf"[+\d](?:(?<=\+)(?=\d)|(?<=\d)(?=[\d\W_]{{{MIN_DIGITS - 1}}}))\d*(?:{_SEP}\d+)*")
 _GROUP = re.compile(r"\d+")
 
 # Letters O/o, l, I that stand for 0 and 1 inside digit runs ("1-8OO-555-O199").
@@ -56,7 +63,7 @@ _DATE = re.compile(
     r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2}))$"
 )
 _CURRENCY_BEFORE = re.compile(r"[$€£¥₹₩₽¢]\s?$|\b(?:USD|EUR|GBP|INR|Rs\.?|US\$)\s?$")
-_PERCENT_AFTER = re.compile(r"^\s?%")
+_CURRENCY_LAST = frozenset("$€£¥₹₩₽¢DRPs.")  #: how every currency mark above ends
 # Words that make a digit run an identifier, not a phone line ("Order #", "ISBN", "ref:").
 _ID_BEFORE = re.compile(
     r"(?:\b(?:order|invoice|ref(?:erence)?|tracking|confirmation|isbn|sku|serial|model|"
@@ -81,9 +88,6 @@ _TYPE_NAMES = {
     PhoneNumberType.UNKNOWN: "unknown",
 }
 
-MIN_DIGITS = 7  #: shorter runs are short codes (911, 611) or not numbers at all
-MAX_DIGITS = 15  #: E.164 maximum
-_MIN_INTERNATIONAL = 8  #: "+" and country code plus a plausible subscriber number
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,15 +223,16 @@ def _vetoed_prefix(text: str, start: int, end: int, run: str) -> int | None:
     """How much of a run is not a phone number: None when nothing is, else the length of the
     vetoed head (the whole run for a date; the price or identifier token for "$49.99 1-888…"
     and "Order #2024000123 1-888…", so the number after it survives)."""
-    if "+" not in run and _DATE.match(run.strip("()[] ")):
+    if "+" not in run and not run.isdigit() and _DATE.match(run.strip("()[] ")):
         return len(run)
-    if _PERCENT_AFTER.match(text[end : end + 2]):
+    after = text[end : end + 2]
+    if after[:1] == "%" or (after[:1].isspace() and after[1:] == "%"):
         return len(run)
     # Short look-backs: the longest label ("confirmation number: ") is 21 characters, and a
     # regex anchored at the end still tries every position of what it is given.
     before = text[max(0, start - 24) : start]
     head = _first_token(run)
-    if _CURRENCY_BEFORE.search(before[-5:]):
+    if before[-5:].rstrip()[-1:] in _CURRENCY_LAST and _CURRENCY_BEFORE.search(before[-5:]):
         return head
     if run.startswith("+"):
         return None
@@ -237,12 +242,15 @@ def _vetoed_prefix(text: str, start: int, end: int, run: str) -> int | None:
     if last.isalpha():
         return len(run) if run.isdigit() else None
     # Only a label ending in a letter (then spaces, "#", ":" or ".") can name an identifier.
+    if last in _LABEL_ENDS and before[-2:-1] in _ASCII_LETTERS:
+        return head  # "ORD-…", "SKU#…": what _ID_BEFORE's last branch says, without a regex
     if last in _LABEL_ENDS or before.rstrip(" #:.\t")[-1:].isalpha():
         return head if _ID_BEFORE.search(before) else None
     return None
 
 
 _LABEL_ENDS = frozenset("-_#/:")
+_ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 def _first_token(run: str) -> int:
@@ -339,17 +347,13 @@ def find_numbers(text: str | Normalized, parser: NumberParser) -> Iterator[Found
     obfuscated."""
     normalized = text if isinstance(text, Normalized) else None
     text = text.text if isinstance(text, Normalized) else text
-    scan = unfold_lookalikes(text)
-    matches, scan = _candidates(scan)
-    runs: dict[str, list[tuple[int, int, Found]]] = {}  # spam repeats the same printed run
-    for match in matches:
-        run, offset = match.group(), match.start()
-        if "+" not in run and sum(map(str.isdigit, run)) < MIN_DIGITS:
-            continue
-        vetoed = _vetoed_prefix(scan, offset, match.end(), run)
+    runs, scan = _candidates(unfold_lookalikes(text))
+    parsed: dict[str, list[tuple[int, int, Found]]] = {}  # spam repeats the same printed run
+    for run, offset, run_end in runs:
+        vetoed = _vetoed_prefix(scan, offset, run_end, run)
         while vetoed is not None and vetoed < len(run):
             # A price or label heads the run: what follows it may still be a number.
-            rest = _CANDIDATE.search(scan, offset + vetoed, match.end())
+            rest = _CANDIDATE.search(scan, offset + vetoed, run_end)
             if rest is None:
                 break
             run, offset = rest.group(), rest.start()
@@ -358,9 +362,9 @@ def find_numbers(text: str | Normalized, parser: NumberParser) -> Iterator[Found
             continue
         end = offset + len(run)
         key = run if scan == text else run + "\0" + text[offset:end]
-        found = runs.get(key)
+        found = parsed.get(key)
         if found is None:
-            found = runs[key] = list(_split_run(run, text[offset:end], parser))
+            found = parsed[key] = list(_split_run(run, text[offset:end], parser))
         for start, stop, number in found:
             start, stop = _with_bracket(scan, offset + start, offset + stop)
             disguised = normalized is not None and (
@@ -370,35 +374,49 @@ def find_numbers(text: str | Normalized, parser: NumberParser) -> Iterator[Found
     yield from _find_vanity(text, parser)
 
 
-def _candidates(scan: str) -> tuple[list[re.Match[str]], str]:
-    """The candidate runs of ``scan``, with the dates inside them masked (and ``scan`` with
-    those dates masked), so a date next to a number never merges with it.
+def _candidates(scan: str) -> tuple[list[tuple[str, int, int]], str]:
+    """The candidate runs of ``scan`` with enough digits to be a number, as (run, start, end),
+    with the dates inside them masked; and ``scan`` with those dates masked. So a date next to
+    a number never merges with it.
 
     Dates are digits and separators, so each lies inside one run: they are looked for in the
-    few runs that have a date's shape, not over the whole page."""
-    matches = list(_CANDIDATE.finditer(scan))
-    dates: list[tuple[int, int]] = []
-    dated: set[int] = set()  # indexes of the runs holding a date
-    for index, match in enumerate(matches):
-        if _DATE_HINT.search(match.group()):
-            found = [date.span() for date in _DATE_IN_TEXT.finditer(scan, *match.span())]
-            if found:
-                dates += found
-                dated.add(index)
+    few runs that have a date's shape, not over the whole page; a run that is a date and
+    nothing else is left whole, for the veto to drop."""
+    runs: list[tuple[str, int, int]] = []
+    dated: list[int] = []  # indexes in ``runs`` of those that hold a date among other digits
+    for match in _CANDIDATE.finditer(scan):
+        run = match.group()
+        if not _enough_digits(run):
+            continue
+        if not run.isdigit() and _DATE_HINT.search(run) and (
+                "+" in run or not _DATE.match(run.strip("()[] "))):
+            dated.append(len(runs))
+        runs.append((run, match.start(), match.end()))
+    dates = [date.span() for index in dated
+             for date in _DATE_IN_TEXT.finditer(scan, runs[index][1], runs[index][2])]
     if not dates:
-        return matches, scan
+        return runs, scan
     pieces, position = [], 0
     for start, end in dates:
         pieces += [scan[position:start], "x" * (end - start)]
         position = end
     masked = "".join(pieces) + scan[position:]
-    remasked: list[re.Match[str]] = []
-    for index, match in enumerate(matches):
-        if index in dated:
-            remasked += _CANDIDATE.finditer(masked, *match.span())
-        else:
-            remasked.append(match)
-    return remasked, masked
+    remasked: list[tuple[str, int, int]] = []
+    previous = 0
+    for index in dated:
+        remasked += runs[previous:index]
+        _run, start, end = runs[index]
+        remasked += [(match.group(), match.start(), match.end())
+                     for match in _CANDIDATE.finditer(masked, start, end)
+                     if _enough_digits(match.group())]
+        previous = index + 1
+    return remasked + runs[previous:], masked
+
+
+def _enough_digits(run: str) -> bool:
+    if "+" in run:
+        return True
+    return len(run) >= MIN_DIGITS and (run.isdigit() or sum(map(str.isdigit, run)) >= MIN_DIGITS)
 
 
 def _with_bracket(text: str, start: int, end: int) -> tuple[int, int]:
