@@ -10,7 +10,7 @@ import phonenumbers
 from detector import cues, domains, judge, regions
 from detector.brands import BrandMatcher, Mention
 from detector.lexicon import Hits
-from detector.normalize import fold_text, lower_same_length, normalize
+from detector.normalize import fold_text, normalize
 from detector.numbers import Found, NumberParser, clear_caches, find_numbers
 from detector.report import BrandFinding, PageReport, Reason, Sighting
 from detector.text import PageText, read_page
@@ -69,7 +69,6 @@ class _PageAnalysis:
         self.page, self.url, self.host, self.allowlist = page, url, host, allowlist
         self.official = official
         self.norm = normalize(page.text)
-        self.lower = lower_same_length(self.norm.text)
         self.matcher = matcher_for(allowlist)
         self.url_text = domains.url_words(url) if url else ""
         self.hits: Hits = Hits()
@@ -156,7 +155,8 @@ class _PageAnalysis:
                     bool(entry and entry.retired))
                 by_number[sighting.e164] = facts
             facts.sightings.append(sighting)
-        index = cues.CueIndex(self.lower, self.hits.cues)
+        # The brand scan's lowered text: folding keeps lengths and sentence ends.
+        index = cues.CueIndex(self.hits.lowered, self.hits.cues)
         text_mentions = sorted(text_mentions, key=lambda m: m.start)
         starts = [m.start for m in text_mentions]
         for facts in by_number.values():

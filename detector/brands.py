@@ -10,15 +10,15 @@ and titles/headings for misspellings the allowlist does not list, with rapidfuzz
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
 from functools import cached_property
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from rapidfuzz import fuzz, process
 
 from detector.lexicon import Hits, Lexicon
-from detector.normalize import lower_same_length
+from detector.normalize import byte_classes, lower_same_length
 
 if TYPE_CHECKING:
     from allowlist import Allowlist
@@ -28,18 +28,23 @@ _HOMOGLYPHS = str.maketrans(
     "аеорсуххіјԁӏѕԛԝвнкмтАВЕЗІЈКМНОРСТХУΑΒΕΖΗΙΚΜΝΟΡΤΥΧοναικρτυ",
     "aeopcyxxijdlsqwbhkmtABEZIJKMHOPCTXYABEZHIKMNOPTYXovaikptu",
 )
-# Starts with the character class so the engine can skip ahead in C to candidate positions.
-# Also a capital I after a lower-case letter ("PayPaI"): English never writes that.
+# A leet character between two ASCII letters, or a capital I after a lower-case letter
+# ("PayPaI": English never writes that). Kept as the reference for the byte search below.
 _LEET = re.compile(r"[01345@$](?<=[A-Za-z].)(?=[A-Za-z])|I(?<=[a-z]I)")
 _CONFUSABLE_SCRIPTS = re.compile("[\u0370-\u052f]")
 _LEET_MAP = str.maketrans("01345@$I", "oleasasl")
+# Letters and leet characters as class bytes (a: an ASCII letter, 1: a leet character), and
+# C for the lead byte of a Greek or Cyrillic character (U+0340-U+053F in UTF-8).
+_BRAND_CLASSES = byte_classes({
+    b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ": ord("a"), b"01345@$": ord("1"),
+    bytes(range(0xCD, 0xD5)): ord("C")})
+_MAX_LEET_HITS = 64  #: beyond this many, one regex pass is cheaper than mapping offsets
 _KEY = re.compile(r"[^a-z0-9]+")
 _FUZZY_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9&'.-]{3,}")
 _FUZZY_CUTOFF = 88.0  #: rapidfuzz ratio for a misspelled brand name in a title or heading
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
+class Mention(NamedTuple):  # a tuple: pages have hundreds, and tuples are cheapest to make
     """A brand named somewhere on the page."""
 
     brand: str
@@ -55,10 +60,38 @@ def _key(alias: str) -> str:
 
 
 def fold_for_brands(text: str) -> str:
-    """Homoglyphs and leetspeak folded to plain letters, same length as ``text``."""
-    if not text.isascii() and _CONFUSABLE_SCRIPTS.search(text):
+    """Homoglyphs and leetspeak folded to plain letters, same length as ``text``.
+
+    Both are looked for in the page's class bytes (see :func:`detector.normalize.shapes`): a
+    few C-speed searches instead of a regex trying every letter of the page."""
+    encoded = text.encode("utf-8", "replace")
+    found = encoded.translate(_BRAND_CLASSES)
+    if b"C" in found and _CONFUSABLE_SCRIPTS.search(text):
         text = text.translate(_HOMOGLYPHS)
-    return _LEET.sub(lambda m: m.group().translate(_LEET_MAP), text)
+        encoded = text.encode("utf-8", "replace")
+        found = encoded.translate(_BRAND_CLASSES)
+    leet = [at + 1 for at in _find_all(found, b"a1a")]  # byte offsets
+    if leet and len(encoded) != len(text):
+        leet = [len(encoded[:at].decode("utf-8")) for at in leet[:_MAX_LEET_HITS + 1]]
+    capital_i = [at for at in _find_all(text, "I") if "a" <= text[at - 1 : at] <= "z"]
+    hits = sorted(leet + capital_i)
+    if not hits:
+        return text
+    if len(hits) > _MAX_LEET_HITS:
+        return _LEET.sub(lambda m: m.group().translate(_LEET_MAP), text)
+    pieces, position = [], 0
+    for hit in hits:
+        pieces += [text[position:hit], text[hit].translate(_LEET_MAP)]
+        position = hit + 1
+    return "".join(pieces) + text[position:]
+
+
+def _find_all(haystack: bytes | str, needle: bytes | str) -> Iterator[int]:
+    """Every start of ``needle`` in ``haystack``, overlapping ones included."""
+    at = haystack.find(needle)
+    while at >= 0:
+        yield at
+        at = haystack.find(needle, at + 1)
 
 
 def _spellings(alias: str) -> set[str]:
@@ -82,6 +115,7 @@ class BrandMatcher:
 
     def __init__(self, allowlist: Allowlist):
         self._capitalised = set()
+        self._alias_keys: dict[str, str] = {}  # spelling found on a page → its key
         weak_words = _load_weak()
         self._brands: dict[str, tuple[str, bool]] = {}  # alias key → (brand, weak)
         aliases: set[str] = set()
@@ -119,7 +153,9 @@ class BrandMatcher:
 
     def _mention(self, alias: str, start: int, end: int, folded: str, source: str
                  ) -> Mention | None:
-        key = _key(alias)
+        key = self._alias_keys.get(alias)
+        if key is None:
+            key = self._alias_keys[alias] = _key(alias)
         entry = self._brands.get(key)
         if entry is None:
             return None

@@ -10,29 +10,50 @@ trustworthy, not a warning.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 
-_STOPS = re.compile(r"[.!?\n]")
+_STOP_CHARS = ".!?\n"
+
+
+def _is_stop(text: str, at: int) -> bool:
+    """Whether the character at ``at`` ends a sentence: a line break, or . ! ? before a space
+    or the end of the text ("3.5" and "example.com" do not)."""
+    return text[at] == "\n" or at + 1 >= len(text) or text[at + 1].isspace()
 
 
 def _last_stop(text: str, begin: int, end: int) -> int:
     """Offset just after the last sentence end in ``text[begin:end]`` (or ``begin``)."""
     found = begin
-    for match in _STOPS.finditer(text, begin, end):
-        position = match.end()
-        if match.group() == "\n" or position >= len(text) or text[position].isspace():
-            found = position
+    for char in _STOP_CHARS:  # str.rfind per stop character: C scans, no regex
+        at = text.rfind(char, begin, end)
+        while at >= found and not _is_stop(text, at):
+            at = text.rfind(char, begin, at)
+        if at >= found:
+            found = at + 1
     return found
 
 
 def _next_stop(text: str, begin: int, end: int) -> int:
     """Offset just after the first sentence end in ``text[begin:end]`` (or ``end``)."""
-    for match in _STOPS.finditer(text, begin, end):
-        position = match.end()
-        if match.group() == "\n" or position >= len(text) or text[position].isspace():
-            return position
-    return end
+    found = end
+    for char in _STOP_CHARS:
+        at = text.find(char, begin, end)
+        while 0 <= at < found and not _is_stop(text, at):
+            at = text.find(char, at + 1, end)
+        if 0 <= at < found:
+            found = at + 1
+    return found
+
+
+def _content_end(text: str, end: int) -> int:
+    """``len(text[:end].rstrip())``, without copying the text before ``end``."""
+    while end > 0:
+        chunk = text[max(0, end - 64) : end]
+        stripped = chunk.rstrip()
+        if stripped:
+            return end - len(chunk) + len(stripped)
+        end -= len(chunk)
+    return 0
 
 
 class CueIndex:
@@ -60,12 +81,12 @@ class CueIndex:
 
     def previous_sentence(self, sentence_start: int) -> tuple[int, int]:
         """Bounds of the nearest non-blank sentence before the one at ``sentence_start``."""
-        end = len(self.text[:sentence_start].rstrip())
+        end = _content_end(self.text, sentence_start)
         while end > 0:
             begin = _last_stop(self.text, max(0, end - 400), end - 1)
             if self.text[begin:end].strip():
                 return begin, end
-            end = len(self.text[:begin].rstrip())
+            end = _content_end(self.text, begin)
         return 0, 0
 
     def quotes_as_scam(self, start: int, end: int) -> bool:

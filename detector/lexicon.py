@@ -101,6 +101,7 @@ class Hits:
 
     aliases: list[tuple[str, int, int]] = field(default_factory=list)  #: (alias, start, end)
     cues: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    lowered: str = ""  #: the text scanned (lower-cased, folded; offsets as in the page text)
 
 
 class Lexicon:
@@ -118,28 +119,35 @@ class Lexicon:
                 seen[phrase] = len(self._entries)
                 self._entries.append((kind, phrase))
                 self._kinds.append({kind})
+        # Per entry, what scan() needs, precomputed: (phrase, is an alias, cue kinds, needs a
+        # word boundary before, needs one after). Symbols such as "☎" need no boundary.
+        self._compiled = [
+            (phrase, "alias" in kinds, tuple(sorted(kinds - {"alias"})),
+             phrase[0] not in _SYMBOLS, phrase[-1] not in _SYMBOLS)
+            for (_, phrase), kinds in zip(self._entries, self._kinds)
+        ]
         self._automaton = ahocorasick_rs.AhoCorasick(
-            [phrase for _, phrase in self._entries], matchkind=ahocorasick_rs.MatchKind.Standard
+            [phrase for _, phrase in self._entries], matchkind=ahocorasick_rs.MatchKind.Standard,
+            # A DFA takes longer to build (once per allowlist) and scans twice as fast.
+            implementation=ahocorasick_rs.Implementation.DFA,
         )
 
     def scan(self, lowered: str, want_cues: bool = True) -> Hits:
         """Every whole-word occurrence in ``lowered`` (already lower-cased and folded)."""
-        hits = Hits()
+        hits = Hits(lowered=lowered)
         length = len(lowered)
+        entries = self._compiled
         for index, start, end in self._automaton.find_matches_as_indexes(lowered,
                                                                          overlapping=True):
-            phrase = self._entries[index][1]
-            if start and _is_word_char(lowered[start - 1]) and phrase[0] not in _SYMBOLS:
+            phrase, alias, cue_kinds, bounded_start, bounded_end = entries[index]
+            if start and bounded_start and lowered[start - 1].isalnum():
                 continue
-            kinds = self._kinds[index]
-            if "alias" in kinds:
-                alias_end = _alias_end(lowered, end, length)
-                if alias_end is not None:
-                    hits.aliases.append((phrase, start, end))
-            if not want_cues or (end < length and _is_word_char(lowered[end])
-                                 and phrase[-1] not in _SYMBOLS):
+            if alias and _alias_end(lowered, end, length) is not None:
+                hits.aliases.append((phrase, start, end))
+            if not want_cues or not cue_kinds or (
+                    bounded_end and end < length and lowered[end].isalnum()):
                 continue
-            for kind in kinds - {"alias"}:
+            for kind in cue_kinds:
                 hits.cues[kind].append(start)
         return hits
 

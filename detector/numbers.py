@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+
+from typing import NamedTuple
 
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
-from detector.normalize import Normalized
+from detector.normalize import Normalized, byte_classes, shapes
 
 MIN_DIGITS = 7  #: shorter runs are short codes (911, 611) or not numbers at all
 MAX_DIGITS = 15  #: E.164 maximum
@@ -39,8 +40,7 @@ _LOOKALIKE_TOKEN = re.compile(r"(?<![A-Za-z])(?=[0-9OoIl]*\d)[0-9OoIl]{2,}(?![A-
 _LOOKALIKE_MAP = str.maketrans("OoIl", "0011")
 # Cheap pre-check: most pages have no look-alike letter touching a digit, and then the token
 # pass is skipped. Bytes translate and search in C; a regex would stop at every "o" and "l".
-_LOOKALIKE_CLASSES = bytes(
-    48 if byte in b"0123456789" else 49 if byte in b"OoIl" else 32 for byte in range(256))
+_LOOKALIKE_CLASSES = byte_classes({b"0123456789": ord("0"), b"OoIl": ord("1")})
 
 # Vanity numbers: a toll-free prefix then letter/digit groups joined by - or . ("1-800-OK-CANON",
 # "800-HP-INVENT", "1-800-MICROSOFT").
@@ -90,8 +90,7 @@ _TYPE_NAMES = {
 
 
 
-@dataclass(frozen=True, slots=True)
-class Found:
+class Found(NamedTuple):  # a tuple: the cheapest record to make, and digit-heavy pages make many
     """A number found in text: where, as printed, and what phonenumbers made of it."""
 
     start: int
@@ -215,8 +214,8 @@ def unfold_lookalikes(text: str) -> str:
 
 def _touching_lookalike(text: str) -> bool:
     """Whether an O/o/I/l touches an ASCII digit anywhere in ``text``."""
-    shapes = text.encode("utf-8", "replace").translate(_LOOKALIKE_CLASSES)
-    return b"01" in shapes or b"10" in shapes
+    found = shapes(text, _LOOKALIKE_CLASSES)
+    return b"01" in found or b"10" in found
 
 
 def _vetoed_prefix(text: str, start: int, end: int, run: str) -> int | None:
