@@ -108,7 +108,11 @@ def number_type_name(number: phonenumbers.PhoneNumber) -> str:
 
 _DESCRIBED: dict[tuple[int | None, int | None, bool], tuple[str, str | None, str]] = {}
 _PARSED: dict[tuple[str, bool, tuple[str, ...]], tuple[phonenumbers.PhoneNumber, bool] | None] = {}
+#: A run as printed (and as scanned, when look-alike letters were unfolded) and the regions
+#: tried → the numbers in it. Spam repeats the same printed runs across thousands of pages.
+_SPLIT: dict[tuple[str, str, tuple[str, ...]], list[tuple[int, int, Found]]] = {}
 _CACHE_LIMIT = 200_000  #: entries; spam repeats the same few numbers across thousands of pages
+_SPLIT_LIMIT = 50_000  #: runs (a few hundred bytes each: tens of MiB at most)
 
 
 def _describe(number: phonenumbers.PhoneNumber, valid: bool) -> tuple[str, str | None, str]:
@@ -196,6 +200,7 @@ class NumberParser:
 def clear_caches() -> None:
     """Forget cached parses (needed when the allowlist, which breaks ties, changes)."""
     _PARSED.clear()
+    _SPLIT.clear()
 
 
 def _try_parse(text: str, region: str | None) -> phonenumbers.PhoneNumber | None:
@@ -347,7 +352,6 @@ def find_numbers(text: str | Normalized, parser: NumberParser) -> Iterator[Found
     normalized = text if isinstance(text, Normalized) else None
     text = text.text if isinstance(text, Normalized) else text
     runs, scan = _candidates(unfold_lookalikes(text))
-    parsed: dict[str, list[tuple[int, int, Found]]] = {}  # spam repeats the same printed run
     for run, offset, run_end in runs:
         vetoed = _vetoed_prefix(scan, offset, run_end, run)
         while vetoed is not None and vetoed < len(run):
@@ -360,10 +364,7 @@ def find_numbers(text: str | Normalized, parser: NumberParser) -> Iterator[Found
         if vetoed is not None:
             continue
         end = offset + len(run)
-        key = run if scan == text else run + "\0" + text[offset:end]
-        found = parsed.get(key)
-        if found is None:
-            found = parsed[key] = list(_split_run(run, text[offset:end], parser))
+        found = _split_cached(run, text[offset:end], parser)
         for start, stop, number in found:
             start, stop = _with_bracket(scan, offset + start, offset + stop)
             disguised = normalized is not None and (
@@ -423,6 +424,16 @@ def _with_bracket(text: str, start: int, end: int) -> tuple[int, int]:
     if start > 0 and text[start - 1] == "(" and ")" in text[start:end]:
         return start - 1, end
     return start, end
+
+
+def _split_cached(run: str, original: str, parser: NumberParser) -> list[tuple[int, int, Found]]:
+    key = (run, original, parser.regions)
+    found = _SPLIT.get(key)
+    if found is None:
+        if len(_SPLIT) > _SPLIT_LIMIT:
+            _SPLIT.clear()
+        found = _SPLIT[key] = list(_split_run(run, original, parser))
+    return found
 
 
 def _split_run(run: str, original: str, parser: NumberParser
