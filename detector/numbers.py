@@ -380,18 +380,22 @@ def _candidates(scan: str) -> tuple[list[tuple[str, int, int]], str]:
     a number never merges with it.
 
     Dates are digits and separators, so each lies inside one run: they are looked for in the
-    few runs that have a date's shape, not over the whole page; a run that is a date and
-    nothing else is left whole, for the veto to drop."""
+    few runs that have a date's shape, not over the whole page."""
     runs: list[tuple[str, int, int]] = []
     dated: list[int] = []  # indexes in ``runs`` of those that hold a date among other digits
     for match in _CANDIDATE.finditer(scan):
         run = match.group()
+        if run.isdigit():  # the common case, checked first: no date, no "+"
+            if len(run) >= MIN_DIGITS:
+                runs.append((run, *match.span()))
+            continue
         if not _enough_digits(run):
             continue
-        if not run.isdigit() and _DATE_HINT.search(run) and (
-                "+" in run or not _DATE.match(run.strip("()[] "))):
+        if _DATE_HINT.search(run):
+            if "+" not in run and _DATE.match(run.strip("()[] ")):
+                continue  # a date and nothing else (the veto would drop it)
             dated.append(len(runs))
-        runs.append((run, match.start(), match.end()))
+        runs.append((run, *match.span()))
     dates = [date.span() for index in dated
              for date in _DATE_IN_TEXT.finditer(scan, runs[index][1], runs[index][2])]
     if not dates:
