@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from functools import cached_property
 from importlib import resources
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, AnyStr, NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -86,7 +86,7 @@ def fold_for_brands(text: str) -> str:
     return "".join(pieces) + text[position:]
 
 
-def _find_all(haystack: bytes | str, needle: bytes | str) -> Iterator[int]:
+def _find_all(haystack: AnyStr, needle: AnyStr) -> Iterator[int]:
     """Every start of ``needle`` in ``haystack``, overlapping ones included."""
     at = haystack.find(needle)
     while at >= 0:

@@ -124,7 +124,7 @@ class Lexicon:
         self._compiled = [
             (phrase, "alias" in kinds, tuple(sorted(kinds - {"alias"})),
              phrase[0] not in _SYMBOLS, phrase[-1] not in _SYMBOLS)
-            for (_, phrase), kinds in zip(self._entries, self._kinds)
+            for (_, phrase), kinds in zip(self._entries, self._kinds, strict=True)
         ]
         self._automaton = ahocorasick_rs.AhoCorasick(
             [phrase for _, phrase in self._entries], matchkind=ahocorasick_rs.MatchKind.Standard,

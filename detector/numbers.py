@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-
 from typing import NamedTuple
 
 import phonenumbers
@@ -227,7 +226,7 @@ def _vetoed_prefix(text: str, start: int, end: int, run: str) -> int | None:
     """How much of a run is not a phone number: None when nothing is, else the length of the
     vetoed head (the whole run for a date; the price or identifier token for "$49.99 1-888…"
     and "Order #2024000123 1-888…", so the number after it survives)."""
-    if "+" not in run and not run.isdigit() and _DATE.match(run.strip("()[] ")):
+    if not run.isdigit() and _only_date(run):
         return len(run)
     after = text[end : end + 2]
     if after[:1] == "%" or (after[:1].isspace() and after[1:] == "%"):
@@ -392,8 +391,8 @@ def _candidates(scan: str) -> tuple[list[tuple[str, int, int]], str]:
         if not _enough_digits(run):
             continue
         if _DATE_HINT.search(run):
-            if "+" not in run and _DATE.match(run.strip("()[] ")):
-                continue  # a date and nothing else (the veto would drop it)
+            if _only_date(run):
+                continue  # the veto would drop it
             dated.append(len(runs))
         runs.append((run, *match.span()))
     dates = [date.span() for index in dated
@@ -412,9 +411,14 @@ def _candidates(scan: str) -> tuple[list[tuple[str, int, int]], str]:
         _run, start, end = runs[index]
         remasked += [(match.group(), match.start(), match.end())
                      for match in _CANDIDATE.finditer(masked, start, end)
-                     if _enough_digits(match.group())]
+                     if _enough_digits(match.group()) and not _only_date(match.group())]
         previous = index + 1
     return remasked + runs[previous:], masked
+
+
+def _only_date(run: str) -> bool:
+    """A date and nothing else (two-digit years included: "05.12.24")."""
+    return "+" not in run and bool(_DATE.match(run.strip("()[] ")))
 
 
 def _enough_digits(run: str) -> bool:
