@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from detector import brands, cues, numbers, text
+from detector import brands, cues, normalize, numbers, text
 
 ROUNDS = 20_000
 
@@ -125,3 +125,12 @@ def test_candidate_runs_match_masking_the_whole_page() -> None:
     for _ in range(ROUNDS):
         scan = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 8)))
         assert numbers._candidates(scan)[0] == _candidates_reference(scan), scan
+
+
+# -- normalisation -----------------------------------------------------------------------------
+
+def test_non_ascii_runs_match_the_regex_reference() -> None:
+    reference = re.compile(r"[^\x00-\x7f]+")
+    for value in _strings("ab 1é€😀\u200d\ud800", seed=9, longest=15):
+        assert list(normalize._non_ascii_runs(value)) == [
+            (m.start(), m.group()) for m in reference.finditer(value)], repr(value)
