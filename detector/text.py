@@ -29,12 +29,9 @@ _HEADINGS = frozenset({"h1", "h2", "h3"})
 # Plain lxml.etree, not lxml.html: the latter looks up a Python element class for every node.
 _PARSER = etree.HTMLParser(huge_tree=True)
 _LOOKS_HTML = re.compile(r"<(?:!doctype|html|head|body|p|div|a|span|br|table|meta|title)\b", re.IGNORECASE)
-# Whitespace is tidied with literal-prefixed patterns only: the regex engine jumps between
-# occurrences of a literal in C, while a pattern starting with a class is tried at every
-# space (the old one-regex version cost more than parsing the page).
+# Whitespace is tidied with str.replace only (C scans): a regex starting with a character
+# class is tried at every space, and cost more than parsing the page.
 _ODD_SPACES = "\t\r\f\v\u00a0"
-_SPACE_RUN = re.compile("  +")
-_BLANK_LINES = re.compile("\n(?: ?\n)+")
 
 
 @dataclass(slots=True)
@@ -89,7 +86,16 @@ def _tidy(text: str) -> str:
     for char in _ODD_SPACES:
         if char in text:
             text = text.replace(char, " ")
-    return _BLANK_LINES.sub("\n\n", _SPACE_RUN.sub(" ", text)).strip()
+    text = _replace_all(text, "  ", " ")  # halves every run of spaces per pass
+    text = _replace_all(_replace_all(text, "\n \n", "\n\n"), "\n\n\n", "\n\n")
+    return text.strip()
+
+
+def _replace_all(text: str, old: str, new: str) -> str:
+    """Replace ``old`` until none is left (runs shrink by half or more per pass)."""
+    while old in text:
+        text = text.replace(old, new)
+    return text
 
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
