@@ -164,6 +164,13 @@ def main() -> int:
         ours, theirs = best_rates([analyze, baseline], pages, seconds)
         ratios[name] = ours / theirs
         print(f"{name:24} {ours:13.1f} {theirs:13.1f} {ours / theirs:6.1f}x")
+    # The ceiling: what reading the seed page's text alone (decode, lxml parse, visible text)
+    # allows, before any number, brand or cue is looked for.
+    from detector.text import read_page
+    seed = sets["seed page as HTML"]
+    reading, theirs = best_rates([lambda page: read_page(page), baseline], seed, seconds)
+    print(f"{'seed, reading text only':24} {reading:13.1f} {theirs:13.1f} {reading / theirs:6.1f}x"
+          "  (the most any analysis of this page could reach)")
     print(f"import detector + load bundled allowlist: {import_and_load_seconds():.3f} s")
     count = 1_000 if args.quick else 10_000
     early, late = memory_over(analyze, corpus_pages, count)
