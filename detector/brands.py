@@ -29,7 +29,8 @@ _HOMOGLYPHS = str.maketrans(
     "aeopcyxxijdlsqwbhkmtABEZIJKMHOPCTXYABEZHIKMNOPTYXovaikptu",
 )
 # A leet character between two ASCII letters, or a capital I after a lower-case letter
-# ("PayPaI": English never writes that). Kept as the reference for the byte search below.
+# ("PayPaI": English never writes that). fold_for_brands finds these with byte searches and
+# uses the regex only on pages with many of them.
 _LEET = re.compile(r"[01345@$](?<=[A-Za-z].)(?=[A-Za-z])|I(?<=[a-z]I)")
 _CONFUSABLE_SCRIPTS = re.compile("[\u0370-\u052f]")
 _LEET_MAP = str.maketrans("01345@$I", "oleasasl")

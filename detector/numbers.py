@@ -28,8 +28,9 @@ _MIN_INTERNATIONAL = 8  #: "+" and country code plus a plausible subscriber numb
 _SEP = r"(?:[^\w\n\r\f\v,;!?+]|_){1,6}"
 # Starts with a character class and a cheap lookbehind, so the engine skips in C to the next
 # digit or "+" (a leading "\+?" would make it try every position of the page).
-# A run starting with a digit needs six more digits or separators (the digit count is checked
-# later): runs too short to be a number ("45%", "$12.50") are not even matched.
+# A run starting with a digit needs six more digits or non-word characters after it (the digit
+# count is checked later): most runs too short to be a number ("45%", "12 units") are not
+# even matched.
 _CANDIDATE = re.compile(
     rf"[+\d](?:(?<=\+)(?=\d)|(?<=\d)(?=[\d\W_]{{{MIN_DIGITS - 1}}}))\d*(?:{_SEP}\d+)*")
 _GROUP = re.compile(r"\d+")
@@ -86,7 +87,6 @@ _TYPE_NAMES = {
     PhoneNumberType.VOICEMAIL: "voicemail",
     PhoneNumberType.UNKNOWN: "unknown",
 }
-
 
 
 class Found(NamedTuple):  # a tuple: the cheapest record to make, and digit-heavy pages make many
@@ -399,21 +399,32 @@ def _candidates(scan: str) -> tuple[list[tuple[str, int, int]], str]:
              for date in _DATE_IN_TEXT.finditer(scan, runs[index][1], runs[index][2])]
     if not dates:
         return runs, scan
+    return _rescan_masked(runs, dated, _masked(scan, dates))
+
+
+def _masked(scan: str, spans: list[tuple[int, int]]) -> str:
+    """``scan`` with each (start, end) span (in order) replaced by as many "x"."""
     pieces, position = [], 0
-    for start, end in dates:
+    for start, end in spans:
         pieces += [scan[position:start], "x" * (end - start)]
         position = end
-    masked = "".join(pieces) + scan[position:]
-    remasked: list[tuple[str, int, int]] = []
+    return "".join(pieces) + scan[position:]
+
+
+def _rescan_masked(runs: list[tuple[str, int, int]], dated: list[int], masked: str
+                   ) -> tuple[list[tuple[str, int, int]], str]:
+    """``runs`` with each dated one replaced by the runs left in it once its dates are
+    masked."""
+    rescanned: list[tuple[str, int, int]] = []
     previous = 0
     for index in dated:
-        remasked += runs[previous:index]
+        rescanned += runs[previous:index]
         _run, start, end = runs[index]
-        remasked += [(match.group(), match.start(), match.end())
-                     for match in _CANDIDATE.finditer(masked, start, end)
-                     if _enough_digits(match.group()) and not _only_date(match.group())]
+        rescanned += [(match.group(), *match.span())
+                      for match in _CANDIDATE.finditer(masked, start, end)
+                      if _enough_digits(match.group()) and not _only_date(match.group())]
         previous = index + 1
-    return remasked + runs[previous:], masked
+    return rescanned + runs[previous:], masked
 
 
 def _only_date(run: str) -> bool:
