@@ -479,18 +479,24 @@ _db_option = click.option(
 )  # fmt: skip
 
 
-def _open_existing_store(db: str) -> Any:
-    """Open a store that must already exist and hold at least one run (else exit 2)."""
+def _open_store_file(db: str, how_to_make: str) -> Any:
+    """Open the store at ``db``, which must already exist; exit 2 (InputError) when it does not
+    or is not a scamlines store. ``how_to_make`` is the command the message suggests."""
     from pathlib import Path
 
     from crawler.store import StoreError, open_store
 
     if not Path(db).is_file():
-        raise InputError(f"{db}: no such database (run `scamlines crawl --db {db} ...` first)")
+        raise InputError(f"{db}: no such database (run `{how_to_make}` first)")
     try:
-        store = open_store(db)
+        return open_store(db)
     except StoreError as error:
         raise InputError(str(error)) from None
+
+
+def _open_existing_store(db: str) -> Any:
+    """Open a store that must already exist and hold at least one run (else exit 2)."""
+    store = _open_store_file(db, f"scamlines crawl --db {db} ...")
     if not store.runs():
         store.close()
         raise InputError(f"{db}: the store is empty (no crawl or scan has been recorded)")
@@ -638,16 +644,7 @@ _history_db_option = click.option(
 
 def _history_store(db: str) -> Any:
     """Open an existing store for the history commands (a missing file is exit 2)."""
-    from pathlib import Path
-
-    from crawler.store import StoreError, open_store
-
-    if not Path(db).is_file():
-        raise InputError(f"{db}: no such database (run `scamlines scan --config FILE` first)")
-    try:
-        return open_store(db)
-    except StoreError as error:
-        raise InputError(str(error)) from None
+    return _open_store_file(db, "scamlines scan --config FILE")
 
 
 @cli.command("scan")
