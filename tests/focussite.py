@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler
-from typing import Any
 
-from loopback import LoopbackServer
+from loopback import LoopbackServer, QuietHandler
 
 HOST = "everyday-answers.com"
 PAGES = 1000
@@ -233,20 +231,12 @@ class MemorySite(LoopbackServer):
         super().__init__(type("Handler", (_Handler,), {"pages": pages}))
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class _Handler(QuietHandler):
     pages: dict[str, bytes]
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
     def do_GET(self) -> None:
         body = self.pages.get(self.path.split("?", 1)[0])
         status = 200 if body is not None else 404
         body = body if body is not None else b"<html><body>not found</body></html>"
         kind = "text/plain" if self.path.endswith(".txt") else "text/html; charset=utf-8"
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        self._send(status, body, kind)

@@ -1,5 +1,6 @@
-"""The lifecycle every test server here shares: a threaded HTTP server on a loopback address
-and a free port, served from a daemon thread, started and stopped as a context manager."""
+"""What every test server here shares: a quiet HTTP/1.1 handler that sends whole responses,
+and the lifecycle (a threaded HTTP server on a loopback address and a free port, served from
+a daemon thread, started and stopped as a context manager)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,26 @@ class QuietServer(ThreadingHTTPServer):
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         pass  # crawlers hang up on purpose (size limits, shutdown); no tracebacks in tests
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    """A handler that logs nothing and answers with complete, sized responses."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # keep test output clean
+
+    def _send(
+        self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
 
 
 class LoopbackServer:

@@ -16,11 +16,9 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from loopback import LoopbackServer
+from loopback import LoopbackServer, QuietHandler
 
 
 @dataclass
@@ -68,12 +66,8 @@ class SearxServer(LoopbackServer):
             return before
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class _Handler(QuietHandler):
     searx: SearxServer
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
     def do_GET(self) -> None:
         parts = urlsplit(self.path)
@@ -121,14 +115,3 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(429, b"Too Many Requests", "text/plain", headers)
         else:
             self._send(int(kind), b'{"error": "engine failure"}', "application/json")
-
-    def _send(
-        self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None
-    ) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)

@@ -30,12 +30,11 @@ import contextlib
 import gzip
 import threading
 import time
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from loopback import LoopbackServer
+from loopback import LoopbackServer, QuietHandler
 
 SITE_ROOT = Path(__file__).parent / "site"
 
@@ -93,19 +92,15 @@ class SiteServer(LoopbackServer):
         return self._bomb
 
 
-def _handler_for(server: SiteServer) -> type[BaseHTTPRequestHandler]:
+def _handler_for(server: SiteServer) -> type[QuietHandler]:
     class Handler(_SiteHandler):
         site = server
 
     return Handler
 
 
-class _SiteHandler(BaseHTTPRequestHandler):
+class _SiteHandler(QuietHandler):
     site: SiteServer
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # keep test output clean
 
     def do_GET(self) -> None:
         host = (self.headers.get("Host") or "").rsplit(":", 1)[0].lower()
@@ -169,17 +164,6 @@ class _SiteHandler(BaseHTTPRequestHandler):
 
     def _redirect(self, status: int, location: str) -> None:
         self._send(status, b"", "text/html", {"Location": location})
-
-    def _send(
-        self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None
-    ) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)
 
     def _huge(self, *, with_length: bool) -> None:
         chunk = b"<p>" + b"support " * 8190 + b"</p>\n"
