@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, AnyStr, NamedTuple
 from rapidfuzz import fuzz, process
 
 from detector.lexicon import Hits, Lexicon
-from detector.normalize import byte_classes, lower_same_length
+from detector.normalize import byte_classes, lower_same_length, shapes
 
 if TYPE_CHECKING:
     from allowlist import Allowlist
@@ -65,15 +65,14 @@ def fold_for_brands(text: str) -> str:
 
     Both are looked for in the page's class bytes (see :func:`detector.normalize.shapes`): a
     few C-speed searches instead of a regex trying every letter of the page."""
-    encoded = text.encode("utf-8", "replace")
-    found = encoded.translate(_BRAND_CLASSES)
+    encoded, found = shapes(text, _BRAND_CLASSES)
     if b"C" in found and _CONFUSABLE_SCRIPTS.search(text):
         text = text.translate(_HOMOGLYPHS)
-        encoded = text.encode("utf-8", "replace")
-        found = encoded.translate(_BRAND_CLASSES)
+        encoded, found = shapes(text, _BRAND_CLASSES)
     leet = [at + 1 for at in _find_all(found, b"a1a")]  # byte offsets
     if leet and len(encoded) != len(text):
-        leet = [len(encoded[:at].decode("utf-8")) for at in leet[:_MAX_LEET_HITS + 1]]
+        leet = [len(encoded[:at].decode("utf-8", "surrogatepass"))
+                for at in leet[:_MAX_LEET_HITS + 1]]
     capital_i = [at for at in _find_all(text, "I") if "a" <= text[at - 1 : at] <= "z"]
     hits = sorted(leet + capital_i)
     if not hits:

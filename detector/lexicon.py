@@ -91,10 +91,6 @@ CUES = {"support": SUPPORT, "cta": CALL_TO_ACTION, "strong_warning": STRONG_WARN
 _SYMBOLS = frozenset("☎☏✆📞📱")
 
 
-def _is_word_char(char: str) -> bool:
-    return char.isalnum()
-
-
 @dataclass(slots=True)
 class Hits:
     """What one scan found: brand alias hits and cue start offsets by kind."""
@@ -154,8 +150,8 @@ class Lexicon:
 
 def _alias_end(text: str, end: int, length: int) -> int | None:
     """Where an alias hit ends, allowing a possessive ("Norton's", "Pinterests")."""
-    if end >= length or not _is_word_char(text[end]):
+    if end >= length or not text[end].isalnum():
         return end
-    if text[end] == "s" and (end + 1 >= length or not _is_word_char(text[end + 1])):
+    if text[end] == "s" and (end + 1 >= length or not text[end + 1].isalnum()):
         return end + 1
     return None

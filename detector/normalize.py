@@ -83,8 +83,7 @@ def _non_ascii_runs(text: str) -> Iterator[tuple[int, str]]:
     Found in the UTF-8 bytes with ``bytes.find`` (a page with a few curly quotes costs a few
     microseconds, where a character-class regex costs ten nanoseconds a character); byte
     offsets become character offsets by counting the extra bytes of the runs before."""
-    encoded = text.encode("utf-8", "surrogatepass")
-    found = encoded.translate(_ASCII_OR_NOT)
+    encoded, found = shapes(text, _ASCII_OR_NOT)
     extra = 0  # bytes beyond one per character, in the runs so far
     start = found.find(b"x")
     while start >= 0:
@@ -123,10 +122,13 @@ def byte_classes(classes: dict[bytes, int]) -> bytes:
 _ASCII_OR_NOT = byte_classes({bytes(range(128)): ord("a"), bytes(range(128, 256)): ord("x")})
 
 
-def shapes(text: str, table: bytes) -> bytes:
-    """``text`` as one class byte per ASCII character (see :func:`byte_classes`).
+def shapes(text: str, table: bytes) -> tuple[bytes, bytes]:
+    """``text`` as UTF-8, and as one class byte per byte of that (see :func:`byte_classes`).
 
-    Searching these bytes for a short pattern runs in C at memory speed, where a regex that
-    starts with a character class costs about ten nanoseconds a character: the cheap way to
-    learn that a page has nothing a costly pattern could match."""
-    return text.encode("utf-8", "replace").translate(table)
+    Searching the class bytes for a short pattern runs in C at memory speed, where a regex
+    that starts with a character class costs about ten nanoseconds a character: the cheap way
+    to learn that a page has nothing a costly pattern could match, or where it is. Lone
+    surrogates are kept (three bytes each), so ``encoded[:n].decode("utf-8", "surrogatepass")``
+    maps a byte offset back to a character offset."""
+    encoded = text.encode("utf-8", "surrogatepass")
+    return encoded, encoded.translate(table)

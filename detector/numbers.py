@@ -218,7 +218,7 @@ def unfold_lookalikes(text: str) -> str:
 
 def _touching_lookalike(text: str) -> bool:
     """Whether an O/o/I/l touches an ASCII digit anywhere in ``text``."""
-    found = shapes(text, _LOOKALIKE_CLASSES)
+    _encoded, found = shapes(text, _LOOKALIKE_CLASSES)
     return b"01" in found or b"10" in found
 
 
