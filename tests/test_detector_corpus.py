@@ -5,6 +5,7 @@ Expectations are read from ``labels.jsonl``; no page text is copied into the pro
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import detector
 from crawler.evaluate import PageResult, dialable_number, evaluate, read_labels, summarize
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+GATE = Path(__file__).with_name("corpus_gate.toml")
 SEED_FLAG = "003_0e95336ad64cd363.txt"
 
 pytestmark = pytest.mark.corpus
@@ -50,14 +52,20 @@ def analyze_page(corpus: Path, label: dict[str, Any], al: allowlist.Allowlist
                             content_type="text/plain", source=str(path))
 
 
-def test_summary_meets_the_bar(results: dict[str, PageResult]) -> None:
+@pytest.fixture(scope="module")
+def gate() -> dict[str, float]:
+    """The ratchet of minimums CI holds the detector to (shared with ``.ci/run``)."""
+    return tomllib.loads(GATE.read_text(encoding="utf-8"))
+
+
+def test_summary_meets_the_bar(results: dict[str, PageResult], gate: dict[str, float]) -> None:
     summary = summarize(list(results.values()))
     assert summary.errors == 0
     assert summary.pages == len(results) > 0
     assert summary.true_positives > 0
-    assert summary.precision >= 0.95, summary.to_dict()
-    assert summary.recall >= 0.95, summary.to_dict()
-    assert summary.number_recall >= 0.98, summary.to_dict()
+    assert summary.precision >= gate["precision"], summary.to_dict()
+    assert summary.recall >= gate["recall"], summary.to_dict()
+    assert summary.number_recall >= gate["number_recall"], summary.to_dict()
 
 
 def test_no_page_raises(results: dict[str, PageResult]) -> None:
@@ -65,13 +73,15 @@ def test_no_page_raises(results: dict[str, PageResult]) -> None:
 
 
 def test_every_labelled_flag_is_flagged(results: dict[str, PageResult],
-                                        labels: dict[str, dict[str, Any]]) -> None:
+                                        labels: dict[str, dict[str, Any]],
+                                        gate: dict[str, float]) -> None:
     flagged = {f for f, r in results.items() if r.predicted_flag}
     expected = {f for f, label in labels.items() if label["expected"] == "flag"}
     clean = {f for f, label in labels.items() if label["expected"] == "clean"}
     missed, wrong = expected - flagged, clean & flagged
-    assert len(missed) <= 0.05 * len(expected), sorted(missed)
-    assert len(wrong) <= 0.05 * max(1, len(flagged)), sorted(wrong)
+    # The same ratchet as the summary, but naming the pages that break it.
+    assert 1 - len(missed) / len(expected) >= gate["recall"], sorted(missed)
+    assert 1 - len(wrong) / max(1, len(flagged)) >= gate["precision"], sorted(wrong)
 
 
 def test_seed_spam_page(corpus: Path, labels: dict[str, dict[str, Any]],
