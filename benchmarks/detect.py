@@ -141,7 +141,7 @@ def main() -> int:
         return 2
     import allowlist
     import detector
-    from crawler.evaluate import evaluate, summarize
+    from crawler.checks.evaluate import evaluate, summarize
 
     al = allowlist.load()
 

@@ -238,7 +238,7 @@ def check_command(inputs: tuple[str, ...], url: str | None, allowlist_path: str 
     its status and context, and the reasons. Exit 0 whatever the verdicts; 2 when an input
     could not be read or fetched (the other inputs are still analysed).
     """
-    from crawler.checking import InputError, check_one, expand
+    from crawler.checks.check import InputError, check_one, expand
     from crawler.netguard import parse_allowed_host
 
     try:
@@ -284,7 +284,7 @@ def eval_command(corpus: str, allowlist_path: str | None, output_format: str,
     """
     from pathlib import Path
 
-    from crawler.evaluate import CorpusError, evaluate, summarize
+    from crawler.checks.evaluate import CorpusError, evaluate, summarize
 
     al = load_allowlist(allowlist_path)
     results = []
@@ -631,7 +631,7 @@ def takedown_command(domain: str | None, number: str | None, finding_id: int | N
 # --- scan / diff / numbers / triage / rescan -------------------------------------------------
 #
 # Scheduled scans of a watch list and what changed between runs. Library code lives in
-# crawler.scan, crawler.history, crawler.clusters, crawler.triage and crawler.rescan; these
+# crawler.scans.scan, crawler.scans.history, crawler.scans.clusters, crawler.scans.triage and crawler.scans.rescan; these
 # commands parse options, call it, and print. Exit statuses: 0 ok, 1 newly flagged findings
 # (scan --fail-on-new), 2 error (bad configuration, another scan running, missing database,
 # unknown run).
@@ -678,9 +678,9 @@ def scan_command(config_path: str, output_format: str, quiet: bool, fail_on_new:
     newly flagged; 2 for errors (configuration, lock, database, a failed crawl).
     """
     from crawler.netguard import parse_allowed_host
-    from crawler.scan import ScanError, ScanExtras, run_scan
-    from crawler.scanconfig import ScanConfigError, load_scan_config
-    from crawler.scanlock import ScanBusy
+    from crawler.scans.config import ScanConfigError, load_scan_config
+    from crawler.scans.lock import ScanBusy
+    from crawler.scans.scan import ScanError, ScanExtras, run_scan
 
     for host in allow_hosts:
         try:
@@ -730,7 +730,8 @@ def diff_command(runs: tuple[int, ...], db: str, brands: tuple[str, ...],
     rescan against the run before it (same config file); one RUN: that run against the run
     before it. Exit 2 for an unknown run or a missing database.
     """
-    from crawler.history import HistoryError, default_pair, diff_runs
+    from crawler.scans.difftext import diff_text
+    from crawler.scans.history import HistoryError, default_pair, diff_runs
     from crawler.store import StoreError
 
     if len(runs) > 2:
@@ -746,7 +747,7 @@ def diff_command(runs: tuple[int, ...], db: str, brands: tuple[str, ...],
     if output_format == "json":
         click.echo(json.dumps(diff.to_dict(), ensure_ascii=False))
     else:
-        click.echo(diff.to_text())
+        click.echo(diff_text(diff))
 
 
 @cli.command("numbers")
@@ -762,7 +763,7 @@ def numbers_command(min_pages: int, db: str, output_format: str) -> None:
     their triage status, the brands, when last seen. FLAGGED: some page flags it and no
     analyst dismissed it there as a false positive.
     """
-    from crawler.clusters import number_clusters
+    from crawler.scans.clusters import number_clusters
     from crawler.store import StoreError
 
     store = _history_store(db)
@@ -795,8 +796,8 @@ def triage_command(finding_id: int, status: str, note: str | None, db: str) -> N
     rescans still record the finding, but show its verdict as false_positive and do not
     count it as newly flagged, until the page shows a number you did not dismiss.
     """
+    from crawler.scans.triage import TriageError, triage
     from crawler.store import StoreError
-    from crawler.triage import TriageError, triage
 
     store = _history_store(db)
     try:
@@ -830,8 +831,8 @@ def rescan_command(db: str, allowlist_path: str | None, base_run: int | None, al
     """
     from pathlib import Path
 
-    from crawler.rescan import RescanError, run_rescan
-    from crawler.scanlock import ScanBusy
+    from crawler.scans.lock import ScanBusy
+    from crawler.scans.rescan import RescanError, run_rescan
 
     _history_store(db).close()  # a missing or foreign database is exit 2 before the lock
     try:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crawler.reputation import apply_reputation
+from crawler.scans.reputation import apply_reputation
 from crawler.store import FetchRecord, Store, StoreError, open_store
 
 if TYPE_CHECKING:
@@ -112,7 +112,7 @@ class PageProcessor:
             note = f"not analysed: detector error ({type(err).__name__})"
             fetch = dataclasses.replace(fetch, note=note)
             return (fetch, None), Outcome(seq, None, note, type(err).__name__)
-        # Numbers flagged on other pages by earlier runs raise the score (crawler.reputation).
+        # Numbers flagged on other pages by earlier runs raise the score (crawler.scans.reputation).
         report = apply_reputation(self.store, report, url=fetch.url, before_run=self.config.run_id)
         return (fetch, report), Outcome(seq, report.verdict, fetch.note)
 

@@ -810,8 +810,8 @@ class Store:
 
     # --- run history: scan / diff / numbers / triage / rescan ---------------------------------
     #
-    # Read methods behind crawler.history (diff), crawler.clusters (numbers),
-    # crawler.reputation (numbers flagged elsewhere) and crawler.rescan, plus the writes of
+    # Read methods behind crawler.scans.history (diff), crawler.scans.clusters (numbers),
+    # crawler.scans.reputation (numbers flagged elsewhere) and crawler.scans.rescan, plus the writes of
     # triage and rescan. A page counts as *seen* by a run when that run fetched it with an
     # HTTP status below 400: a page that now answers 404 is gone, not still there.
 

@@ -18,7 +18,7 @@ from sitemock import SiteServer
 
 import allowlist
 import detector
-from crawler.reputation import apply_reputation
+from crawler.scans.reputation import apply_reputation
 from crawler.store import FetchRecord, Store, utc_now
 
 #: The two hosts: a Delta "help desk" on a free site builder and a United one on a blog host.

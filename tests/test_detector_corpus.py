@@ -14,7 +14,7 @@ import pytest
 
 import allowlist
 import detector
-from crawler.evaluate import PageResult, dialable_number, evaluate, read_labels, summarize
+from crawler.checks.evaluate import PageResult, dialable_number, evaluate, read_labels, summarize
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 GATE = Path(__file__).with_name("corpus_gate.toml")

@@ -8,12 +8,8 @@ from collections.abc import Iterator
 import pytest
 from searxmock import Answer, SearxServer
 
-from crawler.discovery.providers import (
-    ProviderError,
-    ProviderSettings,
-    RateLimited,
-    make_provider,
-)
+from crawler.discovery.choose import make_provider
+from crawler.discovery.providers import ProviderError, ProviderSettings, RateLimited
 from crawler.discovery.searxng import SearxngProvider
 from crawler.discovery.urllist import UrlListProvider, parse_url_list
 from crawler.netguard import parse_allowed_host

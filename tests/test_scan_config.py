@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from crawlhelp import REPO
 
 from crawler.cli import cli
-from crawler.scanconfig import ScanConfigError, load_scan_config
+from crawler.scans.config import ScanConfigError, load_scan_config
 
 EXAMPLE = REPO / "examples" / "scan.toml"
 
@@ -149,7 +149,7 @@ def test_scan_command_reports_config_problems_without_a_traceback(tmp_path: Path
 
 
 def test_scan_reports_keep_this_scans_findings_of_the_configured_brands() -> None:
-    from crawler.scan import scan_filters
+    from crawler.scans.scan import scan_filters
     from reports.rows import Filters
 
     def finding(brand: str, last_run: int) -> dict[str, object]:

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from scanhelp import DELTA_N1, DELTA_N2, N1, N2, N3, UNITED_N1, A, B, C, page, run
 
+from crawler.scans.triage import triage
 from crawler.store import TABLES, open_store
-from crawler.triage import triage
 
 METADATA = Path(__file__).parent.parent / "crawler" / "data" / "datasette-metadata.json"
 

@@ -18,11 +18,12 @@ from scanhelp import AL, DELTA_N1, DELTA_N2, N1, N2, N3, UNITED_N1, A, B, C, pag
 
 import detector
 from crawler.cli import cli
-from crawler.clusters import number_clusters
-from crawler.history import HistoryError, RunDiff, classify, default_pair, diff_runs
-from crawler.reputation import BONUS, with_reputation
+from crawler.scans.clusters import number_clusters
+from crawler.scans.difftext import diff_text
+from crawler.scans.history import HistoryError, RunDiff, classify, default_pair, diff_runs
+from crawler.scans.reputation import BONUS, with_reputation
+from crawler.scans.triage import TriageError, triage
 from crawler.store import Store, open_store
-from crawler.triage import TriageError, triage
 
 
 @pytest.fixture
@@ -103,7 +104,7 @@ def test_first_run_has_no_before(store: Store) -> None:
     assert default_pair(store) == (None, only)
     diff = diff_runs(store, None, only)
     assert diff.before is None and changes(diff, "pages") == {A: "new"}
-    assert "no earlier run to compare with" in diff.to_text()
+    assert "no earlier run to compare with" in diff_text(diff)
 
 
 def test_default_pair_follows_the_same_config_and_rescans_their_base(store: Store) -> None:
@@ -160,9 +161,9 @@ def test_a_false_positive_stays_quiet_until_the_page_shows_another_number(store:
         "false_positive", "flagged", (N3,),
     )  # fmt: skip
     assert finding.newly_flagged
-    assert "not covered by the false-positive mark: +18775550104" in diff_runs(
-        store, second, third
-    ).to_text()
+    assert "not covered by the false-positive mark: +18775550104" in diff_text(
+        diff_runs(store, second, third)
+    )
     # Another status lifts the dismissal.
     triage(store, finding_id(store, A), "confirmed")
     assert store.dismissed_numbers() == []

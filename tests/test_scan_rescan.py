@@ -88,7 +88,7 @@ def test_rescan_errors_are_clean(tmp_path: Path) -> None:
 def test_rescan_waits_for_no_one_while_a_scan_holds_the_database(tmp_path: Path) -> None:
     db = tmp_path / "watch.db"
     hold = (
-        "import sys, time; from pathlib import Path; from crawler.scanlock import ScanLock; "
+        "import sys, time; from pathlib import Path; from crawler.scans.lock import ScanLock; "
         "lock = ScanLock(Path(sys.argv[1])); lock.acquire(); print('held', flush=True); "
         "time.sleep(60)"
     )

@@ -17,7 +17,7 @@ from crawlhelp import run_scamlines
 from scanhelp import DELTA, N1, N2, N3, UNITED, WatchSite, rows, scan, write_config
 from sitemock import SiteServer
 
-from crawler.reputation import BONUS
+from crawler.scans.reputation import BONUS
 
 pytestmark = pytest.mark.slow
 

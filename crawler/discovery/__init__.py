@@ -7,6 +7,7 @@ normalises and records the results (:mod:`.urls`, :mod:`.run`), and hands them t
 crawler as seeds. No Scrapy here: the crawl is :func:`crawler.runner.run_crawl`'s.
 """
 
+from crawler.discovery.choose import make_provider
 from crawler.discovery.providers import (
     PROVIDERS,
     ProviderError,
@@ -14,7 +15,6 @@ from crawler.discovery.providers import (
     RateLimited,
     Result,
     SearchProvider,
-    make_provider,
 )
 from crawler.discovery.queries import (
     DEFAULT_QUERIES,

@@ -7,14 +7,14 @@ raises :class:`ProviderError` with a message for the analyst. Two ship with scam
 * :class:`crawler.discovery.urllist.UrlListProvider`: a file (or stdin) of URLs, one per
   line, for results gathered elsewhere. It ignores queries (``uses_queries = False``).
 
-:func:`make_provider` builds one from command-line style settings.
+:func:`crawler.discovery.choose.make_provider` builds one from command-line style settings.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, TextIO
+from typing import Protocol
 
 from crawler.netguard import AllowedHost
 
@@ -25,7 +25,6 @@ __all__ = [
     "RateLimited",
     "Result",
     "SearchProvider",
-    "make_provider",
 ]
 
 PROVIDERS = ("searxng", "urls")
@@ -77,32 +76,3 @@ class ProviderSettings:
     max_wait: float = 30.0  #: longest Retry-After honoured before giving up on a query
     delay: float = 1.0  #: seconds between provider requests
     allow: tuple[AllowedHost, ...] = ()
-
-
-def make_provider(settings: ProviderSettings, stdin: TextIO | None = None) -> SearchProvider:
-    """The provider ``settings`` describe, checked before any search.
-
-    Raises :class:`ProviderError` when it is misconfigured: unknown name, missing or
-    unusable URL (refused by the network guard), unreadable URL list.
-    """
-    if settings.name == "searxng":
-        from crawler.discovery.searxng import SearxngProvider
-
-        if not settings.searxng_url:
-            raise ProviderError("--provider searxng needs --searxng-url URL (your instance)")
-        provider = SearxngProvider(
-            settings.searxng_url,
-            timeout=settings.timeout,
-            max_wait=settings.max_wait,
-            delay=settings.delay,
-            allow=settings.allow,
-        )
-        provider.check()
-        return provider
-    if settings.name == "urls":
-        from crawler.discovery.urllist import UrlListProvider
-
-        if not settings.urls_file:
-            raise ProviderError("--provider urls needs --urls-file FILE (or - for stdin)")
-        return UrlListProvider.open(settings.urls_file, stdin=stdin)
-    raise ProviderError(f"unknown provider {settings.name!r} (known: {', '.join(PROVIDERS)})")

@@ -2,7 +2,7 @@
 
 The detector judges one page on its own and never touches the store. After it has judged a
 page, and before the page is recorded (in :class:`crawler.pageworker.PageProcessor` for
-crawls and scans, in :mod:`crawler.rescan` for rescans), this step asks the store where the page's bad numbers (unverified or invalid, and not
+crawls and scans, in :mod:`crawler.scans.rescan` for rescans), this step asks the store where the page's bad numbers (unverified or invalid, and not
 quoted as a scam) were *flagged* before: shown as such on another page that an **earlier run**
 judged ``flagged``, unless an analyst dismissed that page and number as a false positive.
 Only earlier runs count, so a page's result does not depend on the order in which one crawl

@@ -9,7 +9,7 @@ detector change did — a finding ``still flagged -> clean`` after a number was 
 
 A page whose body was not stored (over the size cap), is not a web page, or that the
 detector declines keeps the base run's record unchanged. Number reputation
-(:mod:`crawler.reputation`) counts the runs before the one that captured each page, as the
+(:mod:`crawler.scans.reputation`) counts the runs before the one that captured each page, as the
 crawl did, so a rescan with an unchanged allowlist changes nothing.
 """
 
@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crawler.history import RunDiff, diff_runs
-from crawler.reputation import apply_reputation
-from crawler.scanlock import ScanLock
+from crawler.scans.difftext import diff_text
+from crawler.scans.history import RunDiff, diff_runs
+from crawler.scans.lock import ScanLock
+from crawler.scans.reputation import apply_reputation
 from crawler.store import Store, StoreError, open_store
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ class RescanSummary:
             ),
         ]
         if self.diff is not None:
-            lines.append(self.diff.to_text())
+            lines.append(diff_text(self.diff))
         return "\n".join(lines)
 
 
@@ -90,7 +91,7 @@ def run_rescan(
 ) -> RescanSummary:
     """Re-analyse stored pages into a new ``rescan`` run; see the module docstring.
 
-    Holds the database's scan lock (raises :class:`crawler.scanlock.ScanBusy`); raises
+    Holds the database's scan lock (raises :class:`crawler.scans.lock.ScanBusy`); raises
     :class:`RescanError` for an unknown run, an empty database or a bad allowlist.
     """
     import allowlist

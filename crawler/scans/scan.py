@@ -2,14 +2,14 @@
 
 ``run_scan(config)`` does, in order:
 
-1. take the database's scan lock (:mod:`crawler.scanlock`), or fail at once with
-   :class:`~crawler.scanlock.ScanBusy`, and mark scans left ``running`` by a killed process
+1. take the database's scan lock (:mod:`crawler.scans.lock`), or fail at once with
+   :class:`~crawler.scans.lock.ScanBusy`, and mark scans left ``running`` by a killed process
    as interrupted (killed), so they never count in a diff;
 2. crawl the configuration's seeds as a run of kind ``scan`` (:func:`crawler.runner.run_crawl`,
    one Scrapy crawl per process), with the configuration file's path recorded in the run's
    settings (``SCAMLINES_SCAN_CONFIG``) to find the previous scan of the same watch list;
 3. compare the run with the previous finished scan (or rescan) of that configuration
-   (:mod:`crawler.history`), filtered to the configured brands;
+   (:mod:`crawler.scans.history`), filtered to the configured brands;
 4. write the configured reports (``reports.formats.render_report``): the flagged and
    suspicious findings this scan saw, for the configured brands.
 
@@ -26,15 +26,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crawler.history import RunDiff, base_run, diff_runs
-from crawler.scanlock import ScanLock
+from crawler.scans.difftext import diff_text
+from crawler.scans.history import RunDiff, base_run, diff_runs
+from crawler.scans.lock import ScanLock
 from crawler.store import Store, StoreError, open_store
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from crawler.runner import CrawlOptions, CrawlSummary
-    from crawler.scanconfig import ScanConfig
+    from crawler.scans.config import ScanConfig
 
 __all__ = ["ReportOutcome", "ScanError", "ScanExtras", "ScanSummary", "run_scan"]
 
@@ -133,7 +134,7 @@ class ScanSummary:
         ]
         lines += [f"  {note}" for note in self.notes()]
         lines += [_report_line(report) for report in self.reports]
-        lines.append(self.diff.to_text())
+        lines.append(diff_text(self.diff))
         return "\n".join(lines)
 
 
@@ -158,7 +159,7 @@ def _report_line(report: ReportOutcome) -> str:
 def run_scan(config: ScanConfig, extras: ScanExtras | None = None) -> ScanSummary:
     """Run one scan of ``config``; see the module docstring.
 
-    Raises :class:`crawler.scanlock.ScanBusy` when another scan holds the database and
+    Raises :class:`crawler.scans.lock.ScanBusy` when another scan holds the database and
     :class:`ScanError` when the scan cannot run. Call at most once per process.
     """
     from crawler.runner import CrawlError, run_crawl

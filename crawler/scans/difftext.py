@@ -1,4 +1,4 @@
-"""A :class:`crawler.history.RunDiff` as text, for ``scamlines diff`` and the scan summary.
+"""A :class:`crawler.scans.history.RunDiff` as text, for ``scamlines diff`` and the scan summary.
 
 One header line naming both runs, then per kind (findings, pages, numbers) a count line and
 one line per item that changed: everything ``new``, ``back`` or ``gone``, and ``still`` items
@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from crawler.history import FindingChange, NumberChange, PageChange, RunDiff
+    from crawler.scans.history import FindingChange, NumberChange, PageChange, RunDiff
 
-__all__ = ["diff_lines", "run_label"]
+__all__ = ["diff_lines", "diff_text", "run_label"]
 
 
 def run_label(run: dict[str, Any]) -> str:
@@ -23,6 +23,11 @@ def run_label(run: dict[str, Any]) -> str:
     if status == "interrupted" and run.get("finish_reason") == "killed":
         status = "killed"
     return f"{run['kind']} run {run['id']} ({started} UTC, {status})"
+
+
+def diff_text(diff: RunDiff) -> str:
+    """What changed, for a human: every item except ``still`` ones whose verdict held."""
+    return "\n".join(diff_lines(diff))
 
 
 def diff_lines(diff: RunDiff) -> list[str]:

@@ -23,7 +23,7 @@ diff: it is new since A.
 
 Each finding also carries its *effective verdict* in A and B: the run's verdict, except that
 a finding an analyst marked ``false_positive`` reads ``false_positive`` as long as every number
-it shows was shown when it was marked (see :mod:`crawler.triage`). A finding is *newly
+it shows was shown when it was marked (see :mod:`crawler.scans.triage`). A finding is *newly
 flagged* when its effective verdict in B is ``flagged`` and in A was not (or it was absent):
 that is what ``scan --fail-on-new`` counts.
 
@@ -38,8 +38,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
-
-from crawler.difftext import diff_lines
 
 if TYPE_CHECKING:
     from crawler.store import Store
@@ -186,10 +184,6 @@ class RunDiff:
             "findings": [asdict(finding) for finding in self.findings],
             "numbers": [asdict(number) for number in self.numbers],
         }
-
-    def to_text(self) -> str:
-        """What changed, for a human: every item except ``still`` ones whose verdict held."""
-        return "\n".join(diff_lines(self))
 
 
 def _run_brief(run: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -4,7 +4,7 @@
 a line in the ``triage`` table, and the numbers the finding shows at that moment. From then
 on the finding is still recorded by every scan and rescan, but its verdict reads
 ``false_positive`` — it is not counted as newly flagged, ``--fail-on-new`` ignores it, and
-its numbers no longer count as flagged elsewhere (:mod:`crawler.reputation`) — **as long as
+its numbers no longer count as flagged elsewhere (:mod:`crawler.scans.reputation`) — **as long as
 the page shows no number beyond those dismissed**. If the page starts showing another
 number, the finding is flagged again, and ``diff`` names the number the mark does not cover.
 Marking the finding with another status lifts the dismissal.
