@@ -1,21 +1,90 @@
-"""The ``scamlines`` command line (being split into one module per command group)."""
+"""The ``scamlines`` command line: a thin click layer over the library packages.
+
+One module per command group, each registered on :func:`cli` here:
+
+* :mod:`.pages`: ``check``, ``eval`` (one page at a time, :mod:`crawler.checks`);
+* :mod:`.crawl`: ``crawl`` (:mod:`crawler.runner`);
+* :mod:`.scans`: ``scan``, ``diff``, ``numbers``, ``triage``, ``rescan`` (:mod:`crawler.scans`);
+* :mod:`.reports`: ``report``, ``takedown`` (:mod:`reports`);
+* :mod:`.discover`: ``discover`` (:mod:`crawler.discovery`);
+* :mod:`.allowlist`: the ``allowlist`` group: ``validate``, ``list``, ``lookup``;
+* :mod:`.common`: the options, errors and helpers they share.
+
+The command modules never import this package's names, only :mod:`.common` (and
+:mod:`.discover` imports :mod:`.crawl`), so defining the group here after importing them
+makes no import cycle.
+
+Exit codes (every command): 0 success, 1 a condition the caller asked to be told about
+(``eval`` below its minimums, ``scan --fail-on-new`` with new findings, ``allowlist validate``
+with problems), 2 usage or input error.
+"""
 
 from __future__ import annotations
 
-from crawler.cli.scans import (
+import click
+
+from crawler.cli.allowlist import (
+    allowlist_group,
+    allowlist_list,
+    allowlist_lookup,
+    allowlist_validate,
+)
+from crawler.cli.common import AllowlistInputError, InputError, allowlist_option, load_allowlist
+from crawler.cli.crawl import crawl_command
+from crawler.cli.discover import discover_command
+from crawler.cli.pages import check_command, eval_command
+from crawler.cli.reports import (
     _FINDING_STATUSES,
     _REPORT_FORMATS,
     _REPORT_VERDICTS,
-    allowlist_option,
-    cli,
-    load_allowlist,
+    report_command,
+    takedown_command,
+)
+from crawler.cli.scans import (
+    diff_command,
+    numbers_command,
+    rescan_command,
+    scan_command,
+    triage_command,
 )
 
 __all__ = [
     "_FINDING_STATUSES",
     "_REPORT_FORMATS",
     "_REPORT_VERDICTS",
+    "AllowlistInputError",
+    "InputError",
+    "allowlist_group",
+    "allowlist_list",
+    "allowlist_lookup",
     "allowlist_option",
+    "allowlist_validate",
+    "check_command",
     "cli",
+    "crawl_command",
+    "diff_command",
+    "discover_command",
+    "eval_command",
     "load_allowlist",
+    "numbers_command",
+    "report_command",
+    "rescan_command",
+    "scan_command",
+    "takedown_command",
+    "triage_command",
 ]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="scamlines")
+def cli() -> None:
+    """Find web pages that advertise fake customer-support phone numbers."""
+
+
+# ``scamlines --help`` lists the commands sorted by name, so this order is only for reading.
+for _command in (
+    check_command, eval_command, crawl_command, report_command, takedown_command,
+    scan_command, diff_command, numbers_command, triage_command, rescan_command,
+    discover_command, allowlist_group,
+):  # fmt: skip
+    cli.add_command(_command)

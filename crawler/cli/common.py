@@ -1,0 +1,155 @@
+"""What the command modules share: option decorators, input errors, the allowlist and the store.
+
+Nothing here imports the allowlist, the store or Scrapy at module level: ``scamlines --help``
+imports every command module, and loading phone-number metadata or the store for it would
+only slow it down. The imports happen inside the functions that need them.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from click.decorators import FC
+
+    from allowlist import Allowlist
+
+
+class InputError(click.ClickException):
+    """Bad input to a command: exit 2."""
+
+    exit_code = 2
+
+
+class AllowlistInputError(click.ClickException):
+    """An allowlist that does not load: an input error, so exit 2 (ClickException says 1)."""
+
+    exit_code = 2
+
+
+def allowlist_option(command: FC) -> FC:
+    """Add ``--allowlist DIR`` to a command, passed to it as ``allowlist_path`` (None: bundled)."""
+    return click.option(
+        "--allowlist",
+        "allowlist_path",
+        type=click.Path(exists=True),
+        default=None,
+        metavar="DIR",
+        help="Folder of brand .toml files (or one file). Default: the bundled allowlist.",
+    )(command)
+
+
+def load_allowlist(path: str | None) -> Allowlist:
+    """Load the allowlist for a command; problems become an exit-2 error listing each line."""
+    import allowlist
+
+    try:
+        return allowlist.load(path)
+    except allowlist.AllowlistError as err:
+        where = path or "the bundled allowlist"
+        count = plural(len(err.problems), "problem")
+        raise AllowlistInputError(f"{where} does not load ({count}):\n{err}") from None
+
+
+def plural(count: int, word: str) -> str:
+    """``1 page``, ``2 pages``."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+#: ``--format text|json`` for commands printing one line (or JSON object) per item.
+format_option = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one object per line.",
+)
+
+#: ``--format text|json`` for commands ending with one summary (crawl, scan).
+summary_format_option = click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+    show_default=True, help="The summary: text, or one JSON object.",
+)  # fmt: skip
+
+
+def db_option(help_text: str) -> Callable[[FC], FC]:
+    """``--db PATH`` (default ``scamlines.db``); each command says what the store holds."""
+    return click.option(
+        "--db", "db", default="scamlines.db", show_default=True, metavar="PATH",
+        type=click.Path(dir_okay=False), help=help_text,
+    )  # fmt: skip
+
+
+def echo_summary(summary: Any, output_format: str) -> None:
+    """Print a run's summary: one JSON object, or its text."""
+    if output_format == "json":
+        click.echo(json.dumps(summary.to_dict(), ensure_ascii=False))
+    else:
+        click.echo(summary.to_text())
+
+
+def allowed_hosts(values: tuple[str, ...]) -> tuple[Any, ...]:
+    """The ``--allow-host`` values parsed; a malformed one is a usage error (exit 2)."""
+    from crawler.netguard import parse_allowed_host
+
+    try:
+        return tuple(parse_allowed_host(host) for host in values)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--allow-host") from None
+
+
+def _key_value(option: str, values: tuple[str, ...]) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        key, sep, rest = value.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"expected NAME=VALUE, got {value!r}", param_hint=option)
+        pairs[key.strip()] = rest.strip()
+    return pairs
+
+
+def resolve_pins(values: tuple[str, ...]) -> dict[str, str]:
+    """``--resolve HOST=ADDR`` values as ``{host: address}`` (hosts lower-cased)."""
+    import ipaddress
+
+    pins = _key_value("--resolve", values)
+    for host, address in pins.items():
+        try:
+            ipaddress.ip_address(address)
+        except ValueError:
+            raise click.BadParameter(
+                f"{host}={address}: not an IP address", param_hint="--resolve"
+            ) from None
+    return {host.lower(): address for host, address in pins.items()}
+
+
+def setting_values(values: tuple[str, ...]) -> dict[str, Any]:
+    """``--set NAME=VALUE`` values as settings; a VALUE that parses as JSON is taken as such."""
+    settings: dict[str, Any] = {}
+    for name, raw in _key_value("--set", values).items():
+        try:
+            settings[name] = json.loads(raw)  # numbers, booleans, lists, objects
+        except ValueError:
+            settings[name] = raw
+    return settings
+
+
+def open_store_file(db: str, how_to_make: str) -> Any:
+    """Open the store at ``db``, which must already exist; exit 2 (InputError) when it does not
+    or is not a scamlines store. ``how_to_make`` is the command the message suggests."""
+    from pathlib import Path
+
+    from crawler.store import StoreError, open_store
+
+    if not Path(db).is_file():
+        raise InputError(f"{db}: no such database (run `{how_to_make}` first)")
+    try:
+        return open_store(db)
+    except StoreError as error:
+        raise InputError(str(error)) from None
