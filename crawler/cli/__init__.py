@@ -33,13 +33,7 @@ from crawler.cli.common import AllowlistInputError, InputError, allowlist_option
 from crawler.cli.crawl import crawl_command
 from crawler.cli.discover import discover_command
 from crawler.cli.pages import check_command, eval_command
-from crawler.cli.reports import (
-    _FINDING_STATUSES,
-    _REPORT_FORMATS,
-    _REPORT_VERDICTS,
-    report_command,
-    takedown_command,
-)
+from crawler.cli.reports import report_command, takedown_command
 from crawler.cli.scans import (
     diff_command,
     numbers_command,
@@ -49,9 +43,6 @@ from crawler.cli.scans import (
 )
 
 __all__ = [
-    "_FINDING_STATUSES",
-    "_REPORT_FORMATS",
-    "_REPORT_VERDICTS",
     "AllowlistInputError",
     "InputError",
     "allowlist_group",
