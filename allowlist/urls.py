@@ -68,7 +68,8 @@ def registrable_domain(host: str) -> str:
     if not host:
         return ""
     result = _extractor()(host)
-    return result.top_domain_under_public_suffix or host
+    # An unknown suffix (``.example``, an intranet name): the last two labels.
+    return result.top_domain_under_public_suffix or ".".join(host.split(".")[-2:])
 
 
 @cache
