@@ -24,7 +24,7 @@ def stale_warnings(
                     f"number {entry.e164} is stale: verified_on {entry.verified_on} is {age} "
                     f"days old (more than {max_age_days}); check its source again"
                 )
-                problems.append(Problem(entry.file, entry.line, message, severity="warning"))
+                problems.append(Problem(entry.file, entry.line, message, severity="warning", blocking=False))
             elif age < 0:
                 message = f"number {entry.e164}: verified_on {entry.verified_on} is in the future"
                 problems.append(Problem(entry.file, entry.line, message, blocking=False))
@@ -44,5 +44,5 @@ def coverage_warnings(brands: Iterable[Brand]) -> list[Problem]:
             message = f"{brand.name} has phone_support = true but no brand-level number"
         else:
             continue
-        problems.append(Problem(brand.file, 0, message, severity="warning"))
+        problems.append(Problem(brand.file, 0, message, severity="warning", blocking=False))
     return problems
