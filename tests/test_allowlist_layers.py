@@ -255,3 +255,22 @@ def test_phone_support_without_numbers_is_a_warning(tmp_path: Path) -> None:
         "warning",
         "Acme has phone_support = true but no current number",
     )
+
+
+def test_provenance_table_and_brand_details() -> None:
+    from allowlist.summary import brand_details, provenance_rows, provenance_table, render_brand
+
+    bundled = allowlist.load()
+    rows = {row["name"]: row for row in provenance_rows(bundled)}
+    assert rows["Coinbase"]["countries"] == ["AU", "DE", "ES", "GB", "IE", "US"]
+    assert rows["Coinbase"]["brand"] == 9
+    table = provenance_table(bundled)
+    assert table.splitlines()[0].split()[:3] == ["brand", "phone", "brand"]
+    assert table.splitlines()[-1].startswith("total: ")
+    jetblue = bundled.brand("JetBlue")
+    assert jetblue is not None
+    details = brand_details(jetblue)
+    assert details["numbers"][0]["vanity"] == ["1-800-JETBLUE"]
+    assert details["numbers"][0]["level"] == "brand"
+    assert details["domains"] == [{"domain": "jetblue.com", "layer": "bundled"}]
+    assert "+18005382583 (1-800-JETBLUE)  US  brand  current" in render_brand(jetblue)
