@@ -6,6 +6,7 @@ One TOML file per brand (format: ``allowlist/data/FORMAT.md``)::
     al = allowlist.load()                  # the bundled data
     al = allowlist.load("mine")            # the bundled data with the folder "mine" on top
     al = allowlist.load("mine", bundled=False)   # that folder alone
+    al = allowlist.Selection(("mine",)).load()   # the same layers as one value
     al.lookup("1-800-OK-CANON").brand      # Brand(name='Canon', ...)
     al.domain_owner("https://support.hp.com/us-en")   # Brand(name='HP', ...)
 
@@ -18,7 +19,16 @@ from __future__ import annotations
 
 from .freshness import DEFAULT_MAX_AGE_DAYS
 from .index import Allowlist
-from .loader import DATA_DIR, ENV_VAR, load, paths_from_env, validate
+from .loader import (
+    DATA_DIR,
+    ENV_VAR,
+    Checked,
+    Selection,
+    check,
+    load,
+    paths_from_env,
+    validate,
+)
 from .model import BUNDLED, LEVELS, AllowlistError, Brand, LookupResult, NumberEntry, Problem
 
 __all__ = [
@@ -30,9 +40,12 @@ __all__ = [
     "Allowlist",
     "AllowlistError",
     "Brand",
+    "Checked",
     "LookupResult",
     "NumberEntry",
     "Problem",
+    "Selection",
+    "check",
     "load",
     "paths_from_env",
     "validate",

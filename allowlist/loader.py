@@ -13,9 +13,10 @@ import logging
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .brandfile import ParsedFile, parse_brand
 from .crosscheck import cross_check
@@ -43,6 +44,38 @@ class _Reading:
     brands: list[Brand] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     digest: str = ""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which layers to load: ``paths`` stacked in order on the bundled data, or on nothing
+    when ``bundled`` is false. The one value every command, crawl and scan passes around
+    (it is picklable, so the page worker process gets it as it is)."""
+
+    paths: tuple[str, ...] = ()
+    bundled: bool = True
+
+    @classmethod
+    def of(cls, paths: Iterable[PathLike] = (), *, bundled: bool = True) -> Selection:
+        """A selection of ``paths`` (as strings, in order)."""
+        return cls(tuple(str(path) for path in paths), bundled)
+
+    def load(self) -> Allowlist:
+        """:func:`load` these layers."""
+        return load(*self.paths, bundled=self.bundled)
+
+    def validate(self, **kwargs: Any) -> list[Problem]:
+        """:func:`validate` these layers (``max_age_days``, ``today``)."""
+        return validate(*self.paths, bundled=self.bundled, **kwargs)
+
+    def check(self, **kwargs: Any) -> Checked:
+        """:func:`check` these layers (``max_age_days``, ``today``)."""
+        return check(*self.paths, bundled=self.bundled, **kwargs)
+
+    def describe(self) -> str:
+        """``the bundled allowlist + mine/`` for messages."""
+        parts = (["the bundled allowlist"] if self.bundled else []) + list(self.paths)
+        return " + ".join(parts) or "an empty allowlist"
 
 
 def load(*paths: PathLike | None, bundled: bool = True) -> Allowlist:
@@ -78,13 +111,47 @@ def validate(
     """Every problem of the layers :func:`load` would read, warnings included: numbers
     checked more than ``max_age_days`` before ``today``, brands with phone support and no
     number (a missing path is a problem too)."""
+    return check(*paths, bundled=bundled, max_age_days=max_age_days, today=today).problems
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What :func:`check` found: every problem, and the allowlist when it loads (``None``
+    when a blocking problem stops it)."""
+
+    problems: list[Problem]
+    allowlist: Allowlist | None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.severity == "warning"]
+
+
+def check(
+    *paths: PathLike | None,
+    bundled: bool = True,
+    max_age_days: int = DEFAULT_MAX_AGE_DAYS,
+    today: datetime.date | None = None,
+) -> Checked:
+    """:func:`validate`'s problems and the loaded allowlist together, logging nothing."""
     reading = _read(paths, bundled)
     if any(problem.blocking for problem in reading.problems):
-        return reading.problems
+        return Checked(reading.problems, None)
+    loaded = Allowlist(
+        reading.brands,
+        path=reading.path,
+        digest=reading.digest,
+        layers=tuple(reading.layers),
+        notices=tuple(reading.problems),
+    )
     today = today or datetime.date.today()
     extra = stale_warnings(reading.brands, max_age_days, today)
     extra += coverage_warnings(reading.brands)
-    return _sorted(reading.problems + extra)
+    return Checked(_sorted(reading.problems + extra), loaded)
 
 
 def paths_from_env(environ: Mapping[str, str] | None = None) -> list[str]:

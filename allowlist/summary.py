@@ -5,6 +5,7 @@ Plain data (dicts and rows) plus a text rendering, so the CLI only chooses the f
 
 from __future__ import annotations
 
+import difflib
 from collections import Counter
 from typing import Any
 
@@ -58,12 +59,62 @@ def provenance_table(allowlist: Allowlist) -> str:
     return "\n".join(lines)
 
 
+def country_rows(allowlist: Allowlist) -> list[dict[str, Any]]:
+    """One row per country a current number serves: numbers per level, brands, total."""
+    counts: dict[str, Counter[str]] = {}
+    brands: dict[str, set[str]] = {}
+    for brand in allowlist:
+        for entry in brand.numbers:
+            if entry.retired:
+                continue
+            counts.setdefault(entry.region, Counter())[entry.level] += 1
+            brands.setdefault(entry.region, set()).add(brand.name)
+    return [
+        {
+            "country": country,
+            **{level: counts[country][level] for level in LEVELS},
+            "total": sum(counts[country].values()),
+            "brands": len(brands[country]),
+        }
+        for country in sorted(counts)
+    ]
+
+
+def country_table(allowlist: Allowlist) -> str:
+    """Current numbers per country and level, the second table ``validate`` prints."""
+    lines = ["country  brand  corrob  unverif  total  brands"]
+    for row in country_rows(allowlist):
+        counts = [row[level] for level in LEVELS]
+        lines.append(
+            f"{row['country']:<7}  {counts[0]:>5}  {counts[1]:>6}  {counts[2]:>7}  "
+            f"{row['total']:>5}  {row['brands']:>6}"
+        )
+    return "\n".join(lines)
+
+
+def find_brand(allowlist: Allowlist, query: str) -> tuple[Brand | None, list[str]]:
+    """The brand called ``query`` (name, slug or alias, any case), else close names."""
+    brand = allowlist.brand(query)
+    if brand is not None:
+        return brand, []
+    key = query.strip().casefold()
+    for candidate in allowlist:
+        if key in (alias.casefold() for alias in candidate.aliases):
+            return candidate, []
+    names = {name.casefold(): b.name for b in allowlist for name in (b.name, b.slug, *b.aliases)}
+    close = difflib.get_close_matches(key, list(names), n=5, cutoff=0.5)
+    close += [name for name in names if key and key in name and name not in close]
+    return None, list(dict.fromkeys(names[name] for name in close))[:5]
+
+
 def brand_details(brand: Brand) -> dict[str, Any]:
     """Everything ``allowlist show BRAND`` reports, as JSON-ready data."""
     return {
         "name": brand.name,
         "slug": brand.slug,
         "aliases": list(brand.aliases),
+        # Read softly: the sector field arrives with another change to the Brand model.
+        "sector": getattr(brand, "sector", None) or None,
         "domains": [{"domain": d, "layer": brand.domain_layer(d)} for d in brand.domains],
         "phone_support": brand.phone_support,
         "phone_support_sources": list(brand.phone_support_sources),
@@ -94,6 +145,9 @@ def render_brand(brand: Brand) -> str:
     """``allowlist show BRAND`` as text."""
     support = {True: "yes", False: "no", None: "unknown"}[brand.phone_support]
     lines = [f"{brand.name}  (layer {brand.layer}; file {brand.file})"]
+    sector = getattr(brand, "sector", None)
+    if sector:
+        lines.append(f"sector: {sector}")
     if brand.aliases:
         lines.append(f"aliases: {', '.join(brand.aliases)}")
     lines.append(
