@@ -88,9 +88,9 @@ def load(*paths: PathLike | None, bundled: bool = True) -> Allowlist:
     :attr:`Allowlist.notices` (``validate`` fails on them).
     """
     reading = _read(paths, bundled)
-    blocking = [problem for problem in reading.problems if problem.blocking]
-    if blocking:
-        raise AllowlistError(blocking)
+    if any(problem.blocking for problem in reading.problems):
+        # Every error, the non-blocking ones too: whoever fixes the files sees them all at once.
+        raise AllowlistError([p for p in reading.problems if p.severity == "error"])
     for problem in reading.problems:
         logger.warning("%s", problem)
     return Allowlist(
