@@ -145,7 +145,6 @@ class PagePipeline:
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="store_error"))
 
     def _start_own_run(self) -> int:
-        import allowlist
         from crawler.runner import settings_snapshot
 
         spider: Any = self.crawler.spider
@@ -154,7 +153,7 @@ class PagePipeline:
                 "crawl",
                 list(getattr(spider, "seed_urls", ())),
                 settings_snapshot(self.crawler.settings),
-                allowlist.load(self.config.allowlist),
+                self.config.allowlist.load(),
             )
 
     def _spider_closed(self, reason: str) -> None:

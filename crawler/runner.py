@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from allowlist.loader import Selection
 from crawler.seeds import SeedError, SeedSet, parse_seeds
 from crawler.store import Store, StoreError, open_store
 
@@ -74,7 +75,7 @@ class CrawlOptions:
 
     seeds: tuple[str, ...] = ()
     db: Path = Path("scamlines.db")
-    allowlist: str | None = None
+    allowlist: Selection = field(default_factory=Selection)
     depth: int = 3
     max_pages: int = 1000
     resume: bool = False
@@ -225,14 +226,13 @@ def _seeds(options: CrawlOptions) -> SeedSet:
         raise CrawlError(str(err)) from None
 
 
-def _allowlist(path: str | None) -> Any:
+def _allowlist(layers: Selection) -> Any:
     import allowlist
 
     try:
-        return allowlist.load(path)
+        return layers.load()
     except allowlist.AllowlistError as err:
-        where = path or "bundled allowlist"
-        raise CrawlError(f"{where}: the allowlist has problems:\n{err}") from None
+        raise CrawlError(f"{layers.describe()}: the allowlist has problems:\n{err}") from None
 
 
 def _open(path: Path, timeout: float) -> Store:
@@ -318,7 +318,8 @@ def build_settings(
     overrides: dict[str, Any] = {
         "SCAMLINES_DB": str(db),
         "SCAMLINES_DB_TIMEOUT": options.db_timeout,
-        "SCAMLINES_ALLOWLIST": options.allowlist,
+        "SCAMLINES_ALLOWLIST": list(options.allowlist.paths),
+        "SCAMLINES_ALLOWLIST_BUNDLED": options.allowlist.bundled,
         "SCAMLINES_SEEDS": list(seeds.urls),
         "SCAMLINES_FILE_ROOTS": [str(root) for root in seeds.file_roots],
         "SCAMLINES_MAX_PAGES": options.max_pages,

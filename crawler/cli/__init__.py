@@ -7,7 +7,7 @@ One module per command group, each registered on :func:`cli` here:
 * :mod:`.scans`: ``scan``, ``diff``, ``numbers``, ``triage``, ``rescan`` (:mod:`crawler.scans`);
 * :mod:`.reports`: ``report``, ``takedown`` (:mod:`reports`);
 * :mod:`.discover`: ``discover`` (:mod:`crawler.discovery`);
-* :mod:`.allowlist`: the ``allowlist`` group: ``validate``, ``list``, ``lookup``;
+* :mod:`.allowlist`: the ``allowlist`` group: ``validate``, ``list``, ``show``, ``lookup``;
 * :mod:`.common`: the options, errors and helpers they share.
 
 The command modules never import this package's names, only :mod:`.common` (and
@@ -15,8 +15,8 @@ The command modules never import this package's names, only :mod:`.common` (and
 makes no import cycle.
 
 Exit codes (every command): 0 success, 1 a condition the caller asked to be told about
-(``eval`` below its minimums, ``scan --fail-on-new`` with new findings, ``allowlist validate``
-with problems), 2 usage or input error.
+(``eval`` below its minimums, ``scan --fail-on-new`` with new findings), 2 usage or input
+error (``allowlist validate`` with an error in the data it checks: bad input).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from crawler.cli.allowlist import (
     allowlist_group,
     allowlist_list,
     allowlist_lookup,
+    allowlist_show,
     allowlist_validate,
 )
 from crawler.cli.common import AllowlistInputError, InputError, allowlist_option, load_allowlist
@@ -49,6 +50,7 @@ __all__ = [
     "allowlist_list",
     "allowlist_lookup",
     "allowlist_option",
+    "allowlist_show",
     "allowlist_validate",
     "check_command",
     "cli",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -27,6 +27,9 @@ from crawler.cli.common import (
     setting_values,
     summary_format_option,
 )
+
+if TYPE_CHECKING:
+    from allowlist import Selection
 
 _history_db_option = db_option("The SQLite store scans wrote.")
 
@@ -197,7 +200,7 @@ def triage_command(finding_id: int, status: str, note: str | None, db: str) -> N
               help="Re-analyse every stored page (latest capture of each) instead; the diff "
                    "then lists pages the base run did not see as back.")
 @format_option
-def rescan_command(db: str, allowlist_path: str | None, base_run: int | None, all_pages: bool,
+def rescan_command(db: str, allowlist_layers: Selection, base_run: int | None, all_pages: bool,
                    output_format: str) -> None:
     """Re-judge stored pages with the current allowlist and detector, fetching nothing.
 
@@ -212,7 +215,7 @@ def rescan_command(db: str, allowlist_path: str | None, base_run: int | None, al
 
     _history_store(db).close()  # a missing or foreign database is exit 2 before the lock
     try:
-        summary = run_rescan(Path(db).resolve(), allowlist_path, base_run=base_run,
+        summary = run_rescan(Path(db).resolve(), allowlist_layers, base_run=base_run,
                              all_pages=all_pages)
     except (RescanError, ScanBusy) as error:
         raise InputError(str(error)) from None

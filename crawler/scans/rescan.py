@@ -28,6 +28,7 @@ from crawler.scans.reputation import apply_reputation
 from crawler.store import Store, StoreError, open_store
 
 if TYPE_CHECKING:
+    from allowlist import Selection
     from detector.report import PageReport
 
 __all__ = ["RescanError", "RescanSummary", "run_rescan"]
@@ -83,7 +84,7 @@ class RescanSummary:
 
 def run_rescan(
     db: Path,
-    allowlist_path: str | None = None,
+    layers: Selection | None = None,
     *,
     base_run: int | None = None,
     all_pages: bool = False,
@@ -97,10 +98,11 @@ def run_rescan(
     import allowlist
 
     db = Path(db).resolve()  # the same lock file as a scan's, whatever the spelling
+    layers = layers or allowlist.Selection()
     try:
-        loaded = allowlist.load(allowlist_path)
+        loaded = layers.load()
     except allowlist.AllowlistError as err:
-        raise RescanError(f"{allowlist_path or 'the bundled allowlist'}: {err}") from None
+        raise RescanError(f"{layers.describe()}: {err}") from None
     with ScanLock(db, kind="rescan"):
         try:
             with open_store(db, timeout=timeout) as store:

@@ -194,7 +194,7 @@ def crawl_options(config: ScanConfig, extras: ScanExtras) -> CrawlOptions:
         kind="scan",
         seeds=config.seeds,
         db=config.db,
-        allowlist=str(config.allowlist) if config.allowlist else None,
+        allowlist=config.allowlist,
         depth=config.depth,
         max_pages=config.max_pages,
         timeout=config.timeout,

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from scrapy.http import Response
     from twisted.python.failure import Failure
 
+    from allowlist.loader import Selection
+
 __all__ = ["ScamlinesSpider", "failure_kind", "fetch_record"]
 
 logger = logging.getLogger(__name__)
@@ -294,7 +296,5 @@ def _sitemap_urls(response: Response, maxsize: int) -> tuple[list[str], bool]:
     return urls, sitemap.type == "sitemapindex"
 
 
-def _load_allowlist(path: str | None) -> Any:
-    import allowlist
-
-    return allowlist.load(path)
+def _load_allowlist(layers: Selection) -> Any:
+    return layers.load()
