@@ -56,19 +56,19 @@ def clean_text(text: str) -> str:
 def sniff_binary(data: bytes, content_type: str | None = None) -> str | None:
     """A description of ``data`` when it is binary, else None.
 
-    A body served as text (``text/html``…) is never binary: a browser renders it whatever
-    bytes it holds, so a scam page must not escape analysis by starting with ``%PDF`` or
-    holding one NUL byte. Without a Content-Type (a local file), magic numbers decide, then
-    NUL bytes, unless the start of the data looks like HTML.
+    A scam page must not escape analysis by starting with ``%PDF`` or holding one NUL byte,
+    so data whose start looks like HTML is never binary, and NUL bytes alone never make a
+    body served as text (``text/html``…) binary: a browser renders it whatever it holds.
     """
-    if content_type and content_type.strip().lower().startswith(_TEXT_TYPES):
+    head = data[:4096]
+    if _LOOKS_TEXT.search(head):
         return None
     for magic, kind in _MAGIC.items():
         if data.startswith(magic):
             return kind
-    head = data[:4096]
-    if (b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-            and not _LOOKS_TEXT.search(head)):
+    if content_type and content_type.strip().lower().startswith(_TEXT_TYPES):
+        return None
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "binary data"
     return None
 

@@ -52,6 +52,15 @@ def test_random_bytes_served_as_html_are_analysed() -> None:
     assert any(line.startswith("FLAGGED") and "/noisy-scam" in line for line in lines), result.stdout
 
 
+def test_binary_magic_before_html_served_as_html_is_flagged(tmp_path: Path) -> None:
+    # A browser renders text/html whatever its first bytes; so must the detector.
+    for magic in (b"%PDF-1.7\n", b"\x89PNG\r\n\x1a\n\x00", b"PK\x03\x04"):
+        path = tmp_path / "page.html"
+        path.write_bytes(magic + page())
+        result = cli("check", str(path))
+        assert result.stdout.startswith("FLAGGED"), (magic, result.stdout, result.stderr)
+
+
 def test_check_url_with_control_characters_is_flagged() -> None:
     body = b"".join(CONTROLS) + page(extra="<p>" + "".join(map(chr, range(1, 32))) + "</p>")
     with RawServer({"/p": response(200, body)}) as server:

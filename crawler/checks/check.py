@@ -41,6 +41,9 @@ def check_one(item: str, allowlist: Allowlist, *, url: str | None = None,
     try:
         if item.startswith(("http://", "https://")):
             page = fetch(item, timeout=timeout, allow=allow)
+            if page.status >= 400:
+                # An error page is not the page asked about: never "clean" (as in a crawl).
+                raise InputError(f"{item}: not analysed: HTTP {page.status}")
             return detector.analyze(page.body, url=page.final_url, allowlist=allowlist,
                                     content_type=page.content_type, source=item)
         path = Path(item)
