@@ -52,3 +52,45 @@ def test_a_scam_page_that_404s_is_gone_then_back(tmp_path: Path) -> None:
     assert _findings(third)["scam"] == "back", third.stdout
     assert {p["url"].rsplit("/", 1)[1]: p["after"] for p in second.json()["diff"]["pages"]
             }.get("scam") is None
+
+
+def _dead_port() -> int:
+    """A loopback port nothing listens on (connections are refused)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_crawl_where_nothing_could_be_fetched_fails(tmp_path: Path) -> None:
+    port = _dead_port()
+    result = cli("crawl", f"http://127.0.0.1:{port}/", "--db", str(tmp_path / "c.db"), "--quiet",
+                 "--allow-host", f"127.0.0.1:{port}", "--ignore-robots",
+                 "--set", "RETRY_ENABLED=false")
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    assert "Error: nothing could be fetched: 1 request got no page" in result.stderr
+    assert "ConnectionRefusedError" in result.stderr
+
+
+def test_quiet_scan_where_nothing_could_be_fetched_speaks(tmp_path: Path) -> None:
+    with RawServer({}) as server:
+        config = _config(tmp_path, server, seeds=[f"http://127.0.0.1:{_dead_port()}/"])
+    text = config.read_text().replace(f"127.0.0.1:{server.port}", "127.0.0.1")
+    config.write_text(text + "RETRY_ENABLED = false\n")
+    result = cli("scan", "--config", str(config), "--quiet")
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert "Error: the scan failed (nothing could be fetched" in result.stderr
+    assert "FETCH FAILURE" in result.stdout
+
+
+def test_crawl_where_most_fetches_failed_fails(tmp_path: Path) -> None:
+    port = _dead_port()
+    links = "".join(f'<a href="http://127.0.0.1:{port}/{n}">{n}</a>' for n in range(4))
+    with RawServer({"/": response(200, f"<html><body>{links}</body></html>".encode())}) as server:
+        result = cli("crawl", server.url("/"), "--db", str(tmp_path / "c.db"), "--quiet",
+                     "--follow-offsite", "--ignore-robots", "--allow-host", "127.0.0.1",
+                     "--set", "RETRY_ENABLED=false", "--format", "json")
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    assert "Error: most fetches failed: 4 of 5" in result.stderr
+    assert result.json()["status"] == "finished"
