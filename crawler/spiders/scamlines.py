@@ -243,6 +243,8 @@ def failure_kind(error: BaseException) -> str | None:
         # Scrapy's HTTP handler cancels a download only when the body passes DOWNLOAD_MAXSIZE
         # mid-stream (timeouts raise DownloadTimeoutError), and says so with no message.
         return "too_large"
+    if type(error) is ValueError:
+        return "bad_url"  # a redirect to a malformed address (bad port, IPv6 literal…)
     return type(error).__name__
 
 
