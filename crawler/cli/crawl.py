@@ -76,7 +76,8 @@ def crawl_command(seeds: tuple[str, ...], db: str, allowlist_layers: Selection, 
     unless --allow-host names the host. Progress goes to stderr, the summary to stdout.
 
     Exit status: 0 when the crawl finished or was interrupted (Ctrl-C, --timeout; --resume
-    continues it), 1 when it failed (e.g. the database could not be written), 2 for bad
+    continues it), 1 when it failed (the database could not be written, nothing could be
+    fetched, or most fetches failed: said on stderr even with --quiet), 2 for bad
     input (seeds, allowlist, a corrupt or locked database).
     """
     from pathlib import Path
@@ -100,4 +101,7 @@ def crawl_command(seeds: tuple[str, ...], db: str, allowlist_layers: Selection, 
         click.echo(f"Error: {error}", err=True)
         sys.exit(2)
     echo_summary(summary, output_format)
+    if summary.problem:
+        click.echo(f"Error: {summary.problem}", err=True)
+        sys.exit(1)
     sys.exit(CRAWL_EXIT.get(summary.status, 1))

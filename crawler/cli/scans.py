@@ -66,7 +66,8 @@ def scan_command(config_path: str, output_format: str, quiet: bool, fail_on_new:
 
     The summary ends with the diff against the previous finished scan of the same file
     (see `scamlines diff`). Exit status: 0 ok; 1 with --fail-on-new when a finding is
-    newly flagged; 2 for errors (configuration, lock, database, a failed crawl).
+    newly flagged; 2 for errors (configuration, lock, database, a failed crawl, nothing
+    fetched or most fetches failed: printed even with --quiet).
     """
     from crawler.scans.config import ScanConfigError, load_scan_config
     from crawler.scans.lock import ScanBusy
@@ -83,10 +84,11 @@ def scan_command(config_path: str, output_format: str, quiet: bool, fail_on_new:
         summary = run_scan(config, extras)
     except (ScanBusy, ScanError) as error:
         raise InputError(str(error)) from None
-    if not quiet or summary.has_news or summary.status != "finished":
+    problem = summary.crawl.problem
+    if not quiet or summary.has_news or summary.status != "finished" or problem:
         echo_summary(summary, output_format)
-    if summary.status == "failed":
-        click.echo(f"Error: the scan failed ({summary.crawl.reason})", err=True)
+    if summary.status == "failed" or problem:
+        click.echo(f"Error: the scan failed ({problem or summary.crawl.reason})", err=True)
         sys.exit(2)
     sys.exit(1 if fail_on_new and summary.newly_flagged else 0)
 

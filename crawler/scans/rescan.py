@@ -7,8 +7,8 @@ capture instead) and records the verdicts as a new run of kind ``rescan``: its
 ``scamlines diff BASE RESCAN`` (printed at the end) shows exactly what the allowlist or
 detector change did — a finding ``still flagged -> clean`` after a number was verified.
 
-A page whose body was not stored (over the size cap), is not a web page, or that the
-detector declines keeps the base run's record unchanged. Number reputation
+A page whose body was not stored (over the size cap), is not a web page, answered an HTTP
+error (400 or more), or that the detector declines keeps the base run's record unchanged. Number reputation
 (:mod:`crawler.scans.reputation`) counts the runs before the one that captured each page, as the
 crawl did, so a rescan with an unchanged allowlist changes nothing.
 """
@@ -159,6 +159,8 @@ def _report(store: Store, target: dict[str, Any], loaded: Any) -> PageReport | N
     content_type = (target["content_type"] or "").split(";", 1)[0].strip().lower()
     if not target["has_body"] or content_type not in _TEXT_TYPES:
         return None
+    if (target["http_status"] or 0) >= 400:
+        return None  # an error page is recorded, never judged (as in the crawl)
     body = store.body(target["body_sha256"])
     if body is None:
         return None

@@ -96,6 +96,8 @@ class ScanSummary:
                 "reach are listed as gone, and the next scan compares with the last "
                 "finished one"
             )
+        if self.crawl.problem:
+            notes.append(f"FETCH FAILURE: {self.crawl.problem}")
         if self.crawl.store_error:
             notes.append(f"STORE ERROR: {self.crawl.store_error}")
         return notes
