@@ -107,9 +107,11 @@ class ScamlinesSpider(Spider):
         if response.meta.get("scamlines_seed") and _is_sitemap_source(response):
             yield from self._sitemap_requests(response)
             return
+        text = _text_of(response)
         yield PageItem(
             fetch=fetch_record(response),
-            text=_text_of(response),
+            text=text,
+            encoding=response.encoding if text is not None else None,  # type: ignore[attr-defined]
             replayed=bool(response.meta.get("scamlines_replayed")),
         )
         if not self.config.follow_links or self._page_budget_spent():
