@@ -100,24 +100,11 @@ class PageProcessor:
         self, seq: int, fetch: FetchRecord, text: str | None, encoding: str | None = None
     ) -> tuple[Any, Outcome]:
         """``((fetch, report), outcome)`` for one page; never raises for a bad page."""
-        if text is None and encoding is not None:
-            text = decoded(fetch.body, encoding)
-        if not self.config.detector or text is None:
-            return (fetch, None), Outcome(seq, None, fetch.note)
-        import detector
-
-        try:
-            report: PageReport = detector.analyze(
-                text, url=fetch.final_url, allowlist=self.allowlist, content_type=fetch.content_type
-            )
-        except detector.UnsupportedContent as err:
-            fetch = dataclasses.replace(fetch, note=f"not analysed: {err or 'unsupported content'}")
-            return (fetch, None), Outcome(seq, None, fetch.note)
-        except Exception as err:  # a detector bug must cost one page, not the crawl
-            logger.exception("Detector failed on %s", fetch.final_url)
-            note = f"not analysed: detector error ({type(err).__name__})"
-            fetch = dataclasses.replace(fetch, note=note)
-            return (fetch, None), Outcome(seq, None, note, type(err).__name__)
+        (fetch, report), outcome = analyse_page(
+            self.allowlist if self.config.detector else None, seq, fetch, text, encoding
+        )
+        if report is None:
+            return (fetch, None), outcome
         # Numbers flagged on other pages by earlier runs raise the score (crawler.scans.reputation).
         report = apply_reputation(self.store, report, url=fetch.url, before_run=self.config.run_id)
         return (fetch, report), Outcome(seq, report.verdict, fetch.note)
@@ -129,6 +116,32 @@ class PageProcessor:
 
     def close(self) -> None:
         self.store.close()
+
+
+def analyse_page(
+    allowlist: Any, seq: int, fetch: FetchRecord, text: str | None, encoding: str | None = None
+) -> tuple[tuple[FetchRecord, PageReport | None], Outcome]:
+    """The detector's judgement of one page (``allowlist`` None: not analysed), before any
+    history is consulted; never raises for a bad page. Shared with distributed workers."""
+    if text is None and encoding is not None:
+        text = decoded(fetch.body, encoding)
+    if allowlist is None or text is None:
+        return (fetch, None), Outcome(seq, None, fetch.note)
+    import detector
+
+    try:
+        report: PageReport = detector.analyze(
+            text, url=fetch.final_url, allowlist=allowlist, content_type=fetch.content_type
+        )
+    except detector.UnsupportedContent as err:
+        fetch = dataclasses.replace(fetch, note=f"not analysed: {err or 'unsupported content'}")
+        return (fetch, None), Outcome(seq, None, fetch.note)
+    except Exception as err:  # a detector bug must cost one page, not the crawl
+        logger.exception("Detector failed on %s", fetch.final_url)
+        note = f"not analysed: detector error ({type(err).__name__})"
+        fetch = dataclasses.replace(fetch, note=note)
+        return (fetch, None), Outcome(seq, None, note, type(err).__name__)
+    return (fetch, report), Outcome(seq, report.verdict, fetch.note)
 
 
 # --- the worker process -------------------------------------------------------------------------

@@ -113,6 +113,7 @@ class ScamlinesSpider(Spider):
             text=text,
             encoding=response.encoding if text is not None else None,  # type: ignore[attr-defined]
             replayed=bool(response.meta.get("scamlines_replayed")),
+            leases=tuple(response.meta.get("scamlines_leases", ())),
         )
         if not self.config.follow_links or self._page_budget_spent():
             return
