@@ -144,6 +144,6 @@ def pending_work(client: Any, keys: RunKeys) -> int:
     pipe = client.pipeline()
     pipe.zcard(keys.requests)
     pipe.zcard(keys.leases)
-    pipe.llen(keys.seeds)
+    pipe.get(keys.seeds_pending)  # seeds not yet in the queue (a worker may hold them)
     pipe.xlen(keys.records)
-    return int(sum(pipe.execute()))
+    return sum(int(n or 0) for n in pipe.execute())

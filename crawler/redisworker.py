@@ -98,7 +98,10 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
 
     def enqueue_request(self, request: Request) -> bool:
         try:
+            claim = request.meta.pop("scamlines_seed_claim", False)
             added = bool(super().enqueue_request(request))
+            if claim:
+                self.server.decr(self.keys.seeds_pending)
             if not added and _leases(request):
                 release(self.server, self.keys, _leases(request))
         except redis.RedisError as err:
@@ -147,7 +150,10 @@ class RedisSpider(ScamlinesSpider):
 
     async def start(self) -> AsyncIterator[Request]:
         while (url := self.redis.lpop(self.keys.seeds)) is not None:
-            yield self._request(url.decode(), priority=self._first(), seed=True)
+            request = self._request(url.decode(), priority=self._first(), seed=True)
+            # Counted down once in the shared queue: until then the run is not done.
+            request.meta["scamlines_seed_claim"] = True
+            yield request
 
     def parse(self, response: Response) -> Iterator[Any]:
         output = list(super().parse(response))
