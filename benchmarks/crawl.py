@@ -240,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         for attempt in range(args.rounds):
-            for label in results:
+            for label, runs in results.items():
                 served = resource.getrusage(resource.RUSAGE_SELF)
                 if label == "plain Scrapy":
                     summary = plain_crawl(port, args.pages)
@@ -252,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
                 summary["cpu_server_s"] = round(
                     after.ru_utime + after.ru_stime - served.ru_utime - served.ru_stime, 2
                 )
-                results[label].append(summary)
+                runs.append(summary)
     server.shutdown()
 
     for label, summaries in results.items():

@@ -20,11 +20,11 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
 #: The query ``Store.number_reputation`` ran before the aggregate (tests keep it as reference).
-from test_store_reputation import REFERENCE  # noqa: E402
+from test_store_reputation import REFERENCE
 
-import allowlist  # noqa: E402
-import detector  # noqa: E402
-from crawler.store import FetchRecord, open_store, utc_now  # noqa: E402
+import allowlist
+import detector
+from crawler.store import FetchRecord, open_store, utc_now
 
 NUMBERS = 40
 RUN_PAGES = 5000

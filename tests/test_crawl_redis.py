@@ -76,9 +76,9 @@ def test_recorder_and_two_workers_match_a_local_crawl(
     )  # fmt: skip
     worker = subprocess.run(
         scamlines_command("worker", "--redis", redis_url, "--processes", "2"),
-        capture_output=True, text=True, env=env(), timeout=180,
+        check=False, capture_output=True, text=True, env=env(), timeout=180,
     )  # fmt: skip
-    out, err = recorder.communicate(timeout=120)
+    _, err = recorder.communicate(timeout=120)
     assert recorder.returncode == 0, err
     assert worker.returncode == 0, worker.stderr[-2000:]
     assert pages(db) == pages(local) and len(pages(local)) > 20
