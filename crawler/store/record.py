@@ -105,7 +105,8 @@ def _record(
     blob: bytes | None,
 ) -> RecordedPage:
     now = fetch.fetched_at
-    if fetch.status >= 400:
+    # (A status that is not a number is left for SQLite's own checks to refuse.)
+    if isinstance(fetch.status, int) and fetch.status >= 400:
         report = None  # an HTTP error page is recorded, never judged (it is gone, not clean)
     if blob is not None:
         db.execute(
