@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from .index import Allowlist
 from .loader import DATA_DIR, load, validate
-from .model import AllowlistError, Brand, LookupResult, NumberEntry, Problem
+from .model import SECTORS, AllowlistError, Brand, LookupResult, NumberEntry, Problem
 
 __all__ = [
     "DATA_DIR",
+    "SECTORS",
     "Allowlist",
     "AllowlistError",
     "Brand",

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .hosts import hostname_error, normalise_host
-from .model import Brand, NumberEntry, Problem
+from .model import SECTORS, Brand, NumberEntry, Problem
 from .phones import NumberError, parse_e164
 from .source import SourceMap
 
-TOP_KEYS = ("name", "aliases", "domains", "phone_support", "numbers")
+TOP_KEYS = ("name", "aliases", "domains", "phone_support", "sector", "numbers")
 NUMBER_KEYS = ("number", "use", "source", "verified_on", "retired")
 
 
@@ -55,12 +55,13 @@ class _BrandChecker:
         aliases = self.strings(data, "aliases")
         domains = self.domains(data)
         phone_support = self.boolean(data, "phone_support")
+        sector = self.sector(data)
         numbers = self.numbers(data, name or "")
         if phone_support is False:
             self.no_phone_support(data.get("numbers"))
         if name is not None and not self.parsed.problems:
             self.parsed.brand = Brand(
-                name, slug, aliases, domains, phone_support, numbers, self.parsed.file
+                name, slug, aliases, domains, phone_support, numbers, self.parsed.file, sector
             )
         return self.parsed
 
@@ -120,6 +121,23 @@ class _BrandChecker:
             seen[domain] = line
         self.parsed.domain_lines = seen
         return tuple(seen)
+
+    def sector(self, data: dict[str, Any]) -> str | None:
+        """The brand's sector, one of :data:`SECTORS` (optional: analysts' own files may
+        predate the key)."""
+        value = data.get("sector")
+        if value is None:
+            return None
+        line = self.source.line("sector")
+        if not isinstance(value, str):
+            self.report(line, f"sector must be a string, not {_toml_type(value)}")
+            return None
+        if value not in SECTORS:
+            close = difflib.get_close_matches(value.strip().lower(), SECTORS, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"one of: {', '.join(SECTORS)}"
+            self.report(line, f"unknown sector {value!r} ({hint})")
+            return None
+        return value
 
     def boolean(self, data: dict[str, Any], key: str, table: str = "", index: int = 0) -> Any:
         value = data.get(key)

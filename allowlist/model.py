@@ -10,6 +10,16 @@ import datetime
 from dataclasses import dataclass
 from typing import Literal
 
+#: The closed list of sectors a brand file may name (``sector = "airline"``). The detector
+#: keeps each sector's vocabulary (the words that place a common-word alias such as
+#: "Southwest" in its trade); a new sector needs a vocabulary there too.
+SECTORS = (
+    "accounting", "airline", "antivirus", "bank", "brokerage", "crypto-exchange",
+    "crypto-wallet", "electronics", "email", "government", "marketplace", "payments",
+    "printer", "social-media", "software", "streaming", "tech-support", "telecom",
+    "travel-booking",
+)
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -46,6 +56,7 @@ class Brand:
 
     ``phone_support`` is ``False`` when the brand publishes no phone support at all (any
     number advertised for it is then false by definition) and ``None`` when unknown.
+    ``sector`` is one of :data:`SECTORS` (``None`` when the file names none).
     """
 
     name: str
@@ -55,6 +66,7 @@ class Brand:
     phone_support: bool | None
     numbers: tuple[NumberEntry, ...]
     file: str
+    sector: str | None = None
 
 
 @dataclass(frozen=True)
