@@ -103,11 +103,13 @@ class Hits:
 class Lexicon:
     """Brand aliases (lower-case) and cue phrases in one automaton."""
 
-    def __init__(self, aliases: Iterable[str]):
+    def __init__(self, aliases: Iterable[str], extra_cues: dict[str, list[str]] | None = None):
+        """``extra_cues``: more cue kinds to find (kind → phrases), such as sector words."""
         self._entries: list[tuple[str, str]] = []  # (kind, phrase); kind "alias" or a cue
         seen: dict[str, int] = {}
         self._kinds: list[set[str]] = []
-        for kind, phrases in (("alias", list(aliases)), *CUES.items()):
+        cues = {**CUES, **(extra_cues or {})}
+        for kind, phrases in (("alias", list(aliases)), *cues.items()):
             for phrase in phrases:
                 if phrase in seen:
                     self._kinds[seen[phrase]].add(kind)

@@ -1,0 +1,55 @@
+"""Each sector's vocabulary: the words that place an ordinary-word alias in its brand's trade.
+
+A brand file names its sector (``sector = "airline"``, see ``allowlist/data/FORMAT.md``); the
+words live here, in ``detector/data/sectors.toml``. They serve three rules of
+:mod:`detector.brands`: a common-word alias ("Southwest") counts when its sector's words
+surround it; a capitalised word after it that is neither of the trade nor of a support pitch
+makes another organisation's name ("Delta Faucet"); and a host label made of a brand name
+plus such words is a look-alike support site ("brandcustomerservice.example").
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from importlib import resources
+
+ANY = "any"  #: the table of words of any support pitch, whatever the sector
+
+
+@cache
+def vocabularies() -> dict[str, frozenset[str]]:
+    """Sector name → its words (lower case), plus :data:`ANY`."""
+    text = resources.files("detector").joinpath("data/sectors.toml").read_text("utf-8")
+    return {name: frozenset(table["words"]) for name, table in tomllib.loads(text).items()}
+
+
+def words_of(sector: str | None) -> frozenset[str]:
+    """The words of ``sector`` (empty for None or an unknown sector)."""
+    return vocabularies().get(sector or "", frozenset())
+
+
+def cue_kind(sector: str) -> str:
+    """The lexicon cue kind under which ``sector``'s words are found on a page."""
+    return "sector:" + sector
+
+
+def cue_phrases() -> dict[str, list[str]]:
+    """Cue kind → phrases, for every sector, to add to the page lexicon."""
+    return {cue_kind(name): sorted(words) for name, words in vocabularies().items()
+            if name != ANY}
+
+
+def segments(text: str, words: frozenset[str]) -> bool:
+    """Whether ``text`` (letters and digits, no spaces) is a run of ``words`` glued together:
+    ``customerservice`` → customer + service. Non-empty text only."""
+    if not text:
+        return False
+    reachable = [True] + [False] * len(text)
+    longest = max(map(len, words), default=0)
+    for end in range(1, len(text) + 1):
+        for start in range(max(0, end - longest), end):
+            if reachable[start] and text[start:end] in words:
+                reachable[end] = True
+                break
+    return reachable[-1]
