@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import phonenumbers
 
-from detector import cues, domains, judge, regions
+from detector import cues, domains, judge, language, regions
 from detector.brands import BrandMatcher, Mention
 from detector.lexicon import Hits
 from detector.normalize import fold_text, normalize
@@ -138,7 +138,9 @@ class _PageAnalysis:
             brand = self.allowlist.brand(name)
             for entry in brand.numbers if brand else ():
                 brand_regions.append(_region_of(entry.e164))
-        return regions.page_regions(self.host, self.page.language,
+        # Pages that declare no language (plain text, many HTML pages) get a guess from the text.
+        self.language = self.page.language or language.guess(self.norm.text)
+        return regions.page_regions(self.host, self.language,
                                     [r for r in brand_regions if r])
 
     def _numbers(self, page_regions: list[str], page_brands: list[str],
@@ -174,7 +176,7 @@ class _PageAnalysis:
         extra = [("tel", v) for v in self.page.tel_links]
         extra += [("jsonld", v) for v in self.page.jsonld_phones]
         extra += [("title", self.page.title), ("meta", self.page.description),
-                  ("url", self.url_text)]
+                  ("url", domains.url_number_text(self.url) if self.url else "")]
         for source, value in extra:
             if not value:
                 continue

@@ -242,8 +242,8 @@ class BrandMatcher:
             if _names_other_organisation(folded, end, trade):
                 return None  # "Delta Faucet", "United Van Lines", "Southwest Florida"
             needed = _SECTOR_MIN if source == "text" else 1
-            weak = weak or not entry.own_name and _trade_words_near(
-                hits, entry.sector, start, end) < needed
+            weak = weak or (not entry.own_name and _trade_words_near(
+                hits, entry.sector, start, end) < needed)
         return Mention(entry.brand, start, end, source, weak)
 
     def _longer_alias_at(self, hits: Hits, brand: str, start: int, end: int) -> bool:

@@ -105,3 +105,17 @@ def url_words(url: str) -> str:
     parts = urlsplit(url)
     path = unquote(parts.path + " " + parts.query)
     return " ".join(_WORDS.findall((parts.hostname or "") + " " + path.lower()))
+
+
+def url_number_text(url: str) -> str:
+    """The parts of a URL a number can hide in, one per line: the host, each path segment, the
+    query. A number never spans a "/" ("/2025/05/03/" is a date path, not a phone number),
+    but spam slugs carry whole numbers ("/call-1-877-555-0142-now")."""
+    parts = urlsplit(url)
+    pieces = [parts.hostname or "", *unquote(parts.path).split("/"), unquote(parts.query)]
+    # A slug's word joiners become spaces where a word meets a number ("billing-1-888…"), so
+    # the word reads as text, not as an identifier's label; joiners inside a date stay.
+    return _SLUG_JOIN.sub(" ", "\n".join(piece for piece in pieces if piece))
+
+
+_SLUG_JOIN = re.compile(r"(?<=[^\W\d_])[-_+](?=\d)|(?<=\d)[-_](?=[^\W\d_])")
