@@ -264,13 +264,18 @@ class BrandMatcher:
         ``unitedvanlines`` are other organisations' sites."""
         host = host.lower()
         site = registrable_domain(host)
+        if site == host and host.count(".") > 1:
+            site = ".".join(host.split(".")[-2:])  # a suffix the list does not know
         # Labels left of the registrable domain are subdomains ("delta.example.com").
         subdomains = host[: -len(site)].count(".") if host.endswith(site) else 0
         labels = host.split(".")[:-1]  # the last label is a TLD, never a brand
         found: dict[str, Mention] = {}
         for position, label in enumerate(labels):
-            compact = _key(fold_for_brands(label))
-            subdomain = position < subdomains
+            folded = fold_for_brands(label)
+            compact = _key(folded)
+            # The bare name counts as a subdomain ("delta.example.com") or in look-alike
+            # letters ("еmirates.com" with a Cyrillic е), not as another site's own name.
+            subdomain = position < subdomains or folded != label
             for name, brand in self._compact.items():
                 if name in compact and brand not in found:
                     found[brand] = Mention(brand, 0, 0, "host")

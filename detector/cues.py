@@ -13,6 +13,8 @@ from __future__ import annotations
 from bisect import bisect_left
 
 _STOP_CHARS = ".!?\n"
+_CLAIM_BEFORE = 80  #: characters before a number in which "official" qualifies it
+_CLAIM_AFTER = 40
 
 
 def _is_stop(text: str, at: int) -> bool:
@@ -67,6 +69,7 @@ class CueIndex:
         self.strong = sorted(positions.get("strong_warning", ()))
         self.weak = sorted(positions.get("weak_warning", ()))
         self.disclaimer = sorted(positions.get("disclaimer", ()))
+        self.official = sorted(positions.get("official", ()))
 
 
     @staticmethod
@@ -89,6 +92,15 @@ class CueIndex:
             end = _content_end(self.text, begin)
         return 0, 0
 
+    def claims_official(self, start: int, end: int) -> bool:
+        """Whether the number at ``[start, end)`` is itself called official or verified
+        ("the official Brand helpline 1-888…", "1-888… (verified)"): the claim must be in its
+        sentence and close to it, not anywhere on the page (news and copied terms say
+        "official" all the time)."""
+        s_start, s_end = self.sentence(start, end)
+        return bool(self.count(self.official, max(s_start, start - _CLAIM_BEFORE),
+                               min(s_end, end + _CLAIM_AFTER)))
+
     def quotes_as_scam(self, start: int, end: int) -> bool:
         """Whether the text around ``[start, end)`` presents that number as a scam.
 
@@ -106,6 +118,11 @@ class CueIndex:
             return True
         if self.count(self.cta, s_start, s_end):
             return False
+        # A quoted text message, then the verdict on it: "… call +1 305 … It was an imposter."
+        _next_start, n_end = self.sentence(s_end, s_end)
+        if n_end > s_end and self.count(self.strong, s_end, n_end) and not self.count(
+                self.disclaimer, s_end, n_end):
+            return True
         own_weak = self.count(self.weak, s_start, s_end)
         weak = own_weak
         p_start, p_end = self.previous_sentence(s_start)
