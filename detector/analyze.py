@@ -141,8 +141,11 @@ class _PageAnalysis:
             brand = self.allowlist.brand(name)
             for entry in brand.numbers if brand else ():
                 brand_regions.append(_region_of(entry.e164))
-        # Pages that declare no language (plain text, many HTML pages) get a guess from the text.
-        self.language = self.page.language or language.guess(self.norm.text)
+        # Pages that declare no language (plain text, many HTML pages) get a guess from the
+        # text, unless the host's country already says where the page is.
+        self.language = self.page.language
+        if not self.language and not regions.region_from_host(self.host):
+            self.language = language.guess(self.norm.text)
         return regions.page_regions(self.host, self.language,
                                     [r for r in brand_regions if r])
 

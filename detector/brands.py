@@ -10,6 +10,7 @@ and titles/headings for misspellings the allowlist does not list, with rapidfuzz
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from functools import cached_property
 from importlib import resources
@@ -104,12 +105,18 @@ def _spellings(alias: str) -> set[str]:
 
 
 def _trade_words_near(hits: Hits, sector: str | None, start: int, end: int) -> int:
-    """How many words of ``sector`` the scan found within the window around a mention."""
+    """How many words of ``sector`` are within the window around a mention (their positions
+    are found once per page and sector, and only on pages that need them)."""
     if not sector:
         return 0
-    positions = hits.cues.get(sectors.cue_kind(sector), ())
-    low, high = start - _SECTOR_WINDOW, end + _SECTOR_WINDOW
-    return sum(1 for at in positions if low <= at <= high and not start <= at < end)
+    key = "sector:" + sector
+    positions = hits.cues.get(key)
+    if positions is None:
+        positions = hits.cues[key] = sectors.positions(hits.lowered, sector)
+    low = bisect_left(positions, start - _SECTOR_WINDOW)
+    high = bisect_right(positions, end + _SECTOR_WINDOW)
+    inside = bisect_left(positions, end) - bisect_left(positions, start)
+    return high - low - inside
 
 
 def _names_other_organisation(folded: str, end: int, trade: frozenset[str]) -> bool:
@@ -164,6 +171,7 @@ class _Alias(NamedTuple):
     own_name: bool = False  #: the brand's own name, not an alias
 
 
+_HOST_CACHE = 10_000  #: hosts remembered by BrandMatcher.in_host
 _SECTOR_WINDOW = 200  #: characters each side of a common-word alias searched for trade words
 _SECTOR_MIN = 2  #: trade words needed there (one is enough in a title or heading)
 _NEXT_WORD = re.compile(r" ([A-Za-z][A-Za-z&'-]*)")
@@ -177,6 +185,7 @@ class BrandMatcher:
 
     def __init__(self, allowlist: Allowlist):
         self._capitalised = set()
+        self._hosts: dict[str, list[Mention]] = {}
         self._alias_keys: dict[str, str] = {}  # spelling found on a page → its key
         weak_words = _load_weak()
         self._brands: dict[str, _Alias] = {}  # alias key → what it names
@@ -203,7 +212,7 @@ class BrandMatcher:
                     # A common word must be capitalised; so must acronyms ("KLM", not "klm"
                     # inside a sentence about kilometres).
                     self._capitalised.add(key)
-        self.lexicon = Lexicon(sorted(aliases), sectors.cue_phrases())
+        self.lexicon = Lexicon(sorted(aliases))
         self._compact = {key: entry.brand for key, entry in self._brands.items()
                          if not entry.weak and not entry.common and len(key) >= 5}
         self._host_keys = {key: entry for key, entry in self._brands.items()
@@ -212,7 +221,7 @@ class BrandMatcher:
     def scan(self, text: str, source: str = "text") -> tuple[list[Mention], Hits]:
         """Brand mentions and cue positions in ``text``, in one pass (offsets into ``text``)."""
         folded = fold_for_brands(text)
-        hits = self.lexicon.scan(lower_same_length(folded))
+        hits = self.lexicon.scan(lower_same_length(folded), want_cues=source == "text")
         mentions = []
         for alias, start, end in hits.aliases:
             mention = self._mention(alias, start, end, folded, source, hits)
@@ -256,6 +265,16 @@ class BrandMatcher:
         return False
 
     def in_host(self, host: str) -> list[Mention]:
+        """Brands in ``host`` (see :meth:`_in_host`), remembered per host: crawls fetch many
+        pages of one site."""
+        found = self._hosts.get(host)
+        if found is None:
+            if len(self._hosts) > _HOST_CACHE:
+                self._hosts.clear()
+            found = self._hosts[host] = self._in_host(host)
+        return list(found)
+
+    def _in_host(self, host: str) -> list[Mention]:
         """Brands whose name is inside a label of ``host`` (``expediasupportcenter.zoho…``).
 
         A distinctive name counts anywhere in a label. A short or common-word one ("hp",

@@ -105,9 +105,10 @@ def describe_context(index: cues.CueIndex, facts: NumberFacts) -> None:
             continue
         start, end = sighting.start, sighting.end
         facts.support += min(index.count(index.support, start - 120, end + 60), 3)
-        if index.quotes_as_scam(start, end):
+        sentence = index.sentence(start, end)
+        if index.quotes_as_scam(start, end, sentence):
             facts.warned_sightings += 1
-        elif not facts.claimed_official and index.claims_official(start, end):
+        elif not facts.claimed_official and index.claims_official(start, end, sentence):
             facts.claimed_official = True
 
 

@@ -61,6 +61,10 @@ STRONG_WARNING = [
     *expand("block", "it|them|the number|this number|these|these numbers|that|the caller"),
     *expand("report", "the number|this number|these numbers|the caller"),
 ]
+#: A verdict on a message just quoted: "… call +1 305 …" then "It was an imposter."
+SCAM_VERDICT = expand("it|this|that|which|they", "was|is|were|are",
+                      "a scam|an imposter|an impostor|imposters|impostors|fake|a fake|phishing|"
+                      "a phishing text|smishing|fraudulent|a fraud|not real|not legit")
 #: Words that only hint at scams ("fraud", "fake"): they need company.
 WEAK_WARNING = [
     *expand("scam|scams|scammed|scamming|fraud|fake|spoof|phishing|beware|unsolicited"),
@@ -90,7 +94,7 @@ URGENCY = [
 ]
 
 CUES = {"support": SUPPORT, "cta": CALL_TO_ACTION, "strong_warning": STRONG_WARNING,
-        "weak_warning": WEAK_WARNING, "disclaimer": DISCLAIMER,
+        "weak_warning": WEAK_WARNING, "disclaimer": DISCLAIMER, "scam_verdict": SCAM_VERDICT,
         "official": CLAIMS_OFFICIAL, "toll_free": TOLL_FREE, "urgency": URGENCY}
 _SYMBOLS = frozenset("☎☏✆📞📱")
 

@@ -445,8 +445,11 @@ def _countries() -> dict[str, str]:
 def _parser_for_country(scan: str, offset: int, parser: NumberParser) -> NumberParser:
     """``parser``, or one trying first the region of a country named just before the number
     ("Australia: 1-800-555-269" is an Australian 1800 number)."""
-    before = scan[max(0, offset - 40) : offset]
-    if not before or not (before[-1] in ":(-– \t" or before[-1].isalpha()):
+    before = scan[max(0, offset - 40) : offset].rstrip(" \t:(-–")
+    # The last word decides cheaply whether a country name can end here (most runs follow
+    # "call", "at", "number"…); only then is the whole name read.
+    space = max(before.rfind(" "), before.rfind("\n"), before.rfind("\t"))
+    if before[space + 1 :].lower() not in _country_last_words():
         return parser
     match = _COUNTRY_BEFORE.search(before)
     if match is None:
@@ -457,6 +460,11 @@ def _parser_for_country(scan: str, offset: int, parser: NumberParser) -> NumberP
         if region:
             return parser.with_region(region)
     return parser
+
+
+@cache
+def _country_last_words() -> frozenset[str]:
+    return frozenset(name.split()[-1] for name in _countries())
 
 
 def _candidates(scan: str) -> tuple[list[tuple[str, int, int]], str]:

@@ -10,6 +10,7 @@ plus such words is a look-alike support site ("brandcustomerservice.example").
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import cache
 from importlib import resources
@@ -29,15 +30,18 @@ def words_of(sector: str | None) -> frozenset[str]:
     return vocabularies().get(sector or "", frozenset())
 
 
-def cue_kind(sector: str) -> str:
-    """The lexicon cue kind under which ``sector``'s words are found on a page."""
-    return "sector:" + sector
+@cache
+def _pattern(sector: str) -> re.Pattern[str]:
+    words = sorted(words_of(sector), key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)")
 
 
-def cue_phrases() -> dict[str, list[str]]:
-    """Cue kind → phrases, for every sector, to add to the page lexicon."""
-    return {cue_kind(name): sorted(words) for name, words in vocabularies().items()
-            if name != ANY}
+def positions(lowered: str, sector: str) -> list[int]:
+    """Where words of ``sector`` start in ``lowered`` (lower-cased text), ascending. Only
+    asked for on pages that name a common-word alias, so most pages never pay for it."""
+    if not words_of(sector):
+        return []
+    return [match.start() for match in _pattern(sector).finditer(lowered)]
 
 
 def segments(text: str, words: frozenset[str]) -> bool:
