@@ -32,6 +32,8 @@ SOURCE_WEIGHT = {"title": 3.0, "host": 3.0, "url": 2.0, "heading": 2.0, "descrip
 TEXT_CAP = 6.0
 ABOUT_MIN = 2.0  #: score a brand needs for the page to be about it
 ABOUT_RATIO = 0.25  #: …and at least this share of the best brand's score
+STRONG_STEP = 0.05  #: score added per strong scam trait of a flagged page
+WEAK_STEP = 0.025  #: …and per weak one
 NEAR = 300  #: characters around a number in which a brand mention ties the number to it
 
 
@@ -237,7 +239,9 @@ def judge(numbers: list[NumberFacts], page_brands: list[str], signals: PageSigna
     verified_too = any(n.status == "verified" and n.advertised for n in numbers
                        if n.brand in {b.brand for b in bad})
     traited = strong > 0 or (weak > 0 and not verified_too)
-    score = min(0.6 + 0.1 * strong + 0.05 * weak, 1.0)
+    # Gentle steps: a page with every trait still leaves room for the reputation bonuses
+    # of scheduled scans (crawler/scans/reputation.py) before the 1.0 cap.
+    score = min(0.6 + STRONG_STEP * strong + WEAK_STEP * weak, 1.0)
     if no_support or traited:
         return "flagged", score, reasons
     return "suspicious", 0.5, reasons

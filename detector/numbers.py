@@ -18,6 +18,7 @@ from typing import NamedTuple
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
+from detector import vanity
 from detector.normalize import Normalized, byte_classes, shapes
 
 MIN_DIGITS = 7  #: shorter runs are short codes (911, 611) or not numbers at all
@@ -45,18 +46,6 @@ _LOOKALIKE_MAP = str.maketrans("OoIl", "0011")
 # Cheap pre-check: most pages have no look-alike letter touching a digit, and then the token
 # pass is skipped. Bytes translate and search in C; a regex would stop at every "o" and "l".
 _LOOKALIKE_CLASSES = byte_classes({b"0123456789": ord("0"), b"OoIl": ord("1")})
-
-# Vanity numbers: a toll-free prefix then letter/digit groups joined by - or . ("1-800-OK-CANON",
-# "800-HP-INVENT", "1-800-Microsoft"); letter groups may also be joined by one space before a
-# capital ("1-800-OK Canon", "1-800-GEEK SQUAD"). A bracket of digits after them gives the
-# digits the letters stand for ("1-800-Microsoft (642-7676)", "800-432-1FLY (1359)").
-_VANITY_HINT = re.compile(r"8(?:00|33|44|55|66|77|88)\)?[-.][A-Za-z0-9.-]*[A-Za-z]")
-_VANITY = re.compile(
-    r"(?<![\w+])(?:(?:\+|00[-. ]?)?1[-. ]?)?\(?8(?:00|33|44|55|66|77|88)\)?[-.]"
-    r"(?=[A-Za-z0-9-.]*[A-Za-z][A-Za-z0-9-.]*[A-Za-z])"
-    r"[A-Za-z0-9]+(?:[-.][A-Za-z0-9]+)*(?:(?<=[A-Za-z]) [A-Z][A-Za-z]*)*(?![\w])"
-    r"(?: ?\((\d[\d -]{2,8}\d)\))?"
-)
 
 # Dates with a four-digit year (or ISO order), masked before the scan so that a date next to a
 # number never merges with it; two-digit years are left to the whole-run check below, since
@@ -404,7 +393,10 @@ def find_numbers(text: str | Normalized, parser: NumberParser) -> Iterator[Found
                 normalized.original_slice(start, stop) != text[start:stop])
             yield Found(start, stop, number.e164, number.region, number.type, number.valid,
                         number.obfuscated or disguised)
-    yield from _find_vanity(text, parser)
+    for start, end, digits in vanity.find(text):
+        parsed = parser.parse(digits, False)
+        if parsed:
+            yield _found(parsed[0], parsed[1], start, end, False)
 
 
 _PLUS_PADDING = re.compile(r"(?<=[!@#$%^&*=~|+])\+(?=\d)")
@@ -559,52 +551,6 @@ def _split_run(run: str, original: str, parser: NumberParser
             printed = run[start:end]
             obfuscated = _looks_obfuscated(printed) or printed != original[start:end]
             yield start, end, _found(number, valid, start, end, obfuscated)
-
-
-def _find_vanity(text: str, parser: NumberParser) -> Iterator[Found]:
-    if not _VANITY_HINT.search(text):
-        return
-    for match in _VANITY.finditer(text):
-        digits = _vanity_digits(match.group(), match.group(1))
-        if digits is None:
-            continue
-        parsed = parser.parse(digits, False)
-        if parsed:
-            yield _found(parsed[0], parsed[1], match.start(), match.end(), False)
-
-
-_NATIONAL_DIGITS = 10  #: a North American number without its leading 1
-
-
-def _capitalised(group: str) -> bool:
-    """A vanity letter group starts with a capital ("OK", "Microsoft", "1FLY")."""
-    letter = next((char for char in group if char.isalpha()), "")
-    return letter.isupper()
-
-
-def _vanity_digits(printed: str, bracket: str | None) -> str | None:
-    """The digits a vanity number dials (leading "00"/"+" dropped), or None when it is no
-    vanity number: a masked "1-888-XXX-XXXX", or digits that are complete before the
-    letters ("1-800-555-0142-Option", plain text after a whole number)."""
-    body = printed[: printed.rfind("(")] if bracket else printed
-    body = re.sub(r"^(?:\+|00[-. ]?)", "", body.strip())
-    if {char for char in body if char.isalpha()} <= {"X", "x"}:
-        return None
-    groups = re.split(r"[-. ()]+", body.strip("() "))
-    if any(not _capitalised(group) for group in groups if not group.isdigit()):
-        return None  # "1800-numbers-puzzled": words after a number, not letters to dial
-    first_letter = next(i for i, group in enumerate(groups) if not group.isdigit())
-    head = "".join(groups[:first_letter])
-    lead = 1 if head.startswith("1") else 0
-    if len(head) - lead >= _NATIONAL_DIGITS:
-        return None
-    if bracket:
-        completed = head + re.sub(r"\D", "", bracket)
-        if len(completed) - lead == _NATIONAL_DIGITS:
-            return completed
-    converted = phonenumbers.convert_alpha_characters_in_number("".join(groups))
-    digits = re.sub(r"\D", "", converted)
-    return digits[: _NATIONAL_DIGITS + lead]
 
 
 def _found(number: phonenumbers.PhoneNumber, valid: bool, start: int, end: int,
