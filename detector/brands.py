@@ -171,6 +171,7 @@ class _Alias(NamedTuple):
     own_name: bool = False  #: the brand's own name, not an alias
 
 
+_LONGEST_ALIAS = 64  #: characters an alias covering a shorter one may start before it
 _HOST_CACHE = 10_000  #: hosts remembered by BrandMatcher.in_host
 _SECTOR_WINDOW = 200  #: characters each side of a common-word alias searched for trade words
 _SECTOR_MIN = 2  #: trade words needed there (one is enough in a title or heading)
@@ -186,6 +187,8 @@ class BrandMatcher:
     def __init__(self, allowlist: Allowlist):
         self._capitalised = set()
         self._hosts: dict[str, list[Mention]] = {}
+        self._spans_of: Hits | None = None  # the scan _sorted_spans belongs to
+        self._sorted_spans: list[tuple[int, int, str]] = []
         self._alias_keys: dict[str, str] = {}  # spelling found on a page → its key
         weak_words = _load_weak()
         self._brands: dict[str, _Alias] = {}  # alias key → what it names
@@ -256,13 +259,22 @@ class BrandMatcher:
         return Mention(entry.brand, start, end, source, weak)
 
     def _longer_alias_at(self, hits: Hits, brand: str, start: int, end: int) -> bool:
-        for alias, other_start, other_end in hits.aliases:
-            if other_start <= start and other_end >= end and (other_end - other_start) > (
-                    end - start):
+        """Whether another alias of ``brand`` covers ``[start, end)`` and more."""
+        spans = self._spans(hits)
+        first = bisect_left(spans, (start - _LONGEST_ALIAS,))
+        for other_start, other_end, alias in spans[first:bisect_left(spans, (start + 1,))]:
+            if other_start <= start and other_end >= end and other_end - other_start > end - start:
                 entry = self._brands.get(self._alias_keys.get(alias) or _key(alias))
                 if entry is not None and entry.brand == brand:
                     return True
         return False
+
+    def _spans(self, hits: Hits) -> list[tuple[int, int, str]]:
+        """The alias hits of one scan as (start, end, alias), sorted; made once per scan."""
+        if self._spans_of is not hits:
+            self._spans_of = hits
+            self._sorted_spans = sorted((start, end, alias) for alias, start, end in hits.aliases)
+        return self._sorted_spans
 
     def in_host(self, host: str) -> list[Mention]:
         """Brands in ``host`` (see :meth:`_in_host`), remembered per host: crawls fetch many
