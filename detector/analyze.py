@@ -173,7 +173,8 @@ class _PageAnalysis:
             facts.other_owner = self.host if institutional else self._other_owner(facts, starts)
             if self.lookalike_site:
                 facts.support += 1  # on a fake support site, every number is its pitch
-        named = judge.named_with_number(list(by_number.values()), text_mentions, index)
+        named = judge.named_with_number(by_number.values(), text_mentions, starts, index,
+                                        page_brands)
         page_brands += [brand for brand in named if brand not in page_brands]
         for facts in by_number.values():
             judge.tie_to_brand(facts, page_brands, text_mentions, starts)

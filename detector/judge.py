@@ -146,12 +146,15 @@ NAMED_NEAR = 120  #: characters around an advertised number in which one mention
 
 
 def named_with_number(numbers: Iterable[NumberFacts], text_mentions: Sequence[Mention],
-                      index: cues.CueIndex) -> list[str]:
-    """Brands named (strongly, once is enough) in the same sentence as a number presented as
-    a support line: "PayPal customer care toll free helpline: call 1-888-…" makes the page
-    about PayPal even when the page names it nowhere else."""
+                      mention_starts: Sequence[int], index: cues.CueIndex,
+                      page_brands: Sequence[str]) -> list[str]:
+    """Brands the page is not yet about, named (strongly, once is enough) in the same
+    sentence as a number presented as a support line: "PayPal customer care toll free
+    helpline: call 1-888-…" makes the page about PayPal even when it names PayPal nowhere
+    else. ``text_mentions`` are sorted by start, whose starts are ``mention_starts``."""
+    if all(m.weak or m.brand in page_brands for m in text_mentions):
+        return []  # the common case: nothing new to find
     found: list[str] = []
-    candidates = [m for m in text_mentions if not m.weak]
     for facts in numbers:
         if facts.support <= 0 or facts.warned_sightings or facts.other_owner:
             continue
@@ -161,8 +164,10 @@ def named_with_number(numbers: Iterable[NumberFacts], text_mentions: Sequence[Me
             s_start, s_end = index.sentence(sighting.start, sighting.end)
             low = max(s_start, sighting.start - NAMED_NEAR)
             high = min(s_end, sighting.end + NAMED_NEAR)
-            for mention in candidates:
-                if low <= mention.start and mention.end <= high and mention.brand not in found:
+            first, last = bisect_left(mention_starts, low), bisect_left(mention_starts, high)
+            for mention in text_mentions[first:last]:
+                if (mention.end <= high and not mention.weak and mention.brand not in page_brands
+                        and mention.brand not in found):
                     found.append(mention.brand)
     return found
 

@@ -13,6 +13,13 @@ import re
 from collections import Counter
 
 _SAMPLE = 2000  #: characters of the page looked at
+# Frequent function words of the languages below, as C-speed substring counts: a page with
+# fewer of these than _MIN_HITS can have no clear non-English leader.
+_FOREIGN_HINTS = (" de ", " la ", " el ", " il ", " di ", " che ", " le ", " der ", " die ",
+                  " und ", " que ", " het ", " een ", " ve ", " och ", " w ", " não ", " para ",
+                  " per ", " et ", " les ", " des ", " los ", " van ", " bir ", " się ",
+                  " non ", " sono ", " della ", " del ", " con ", " una ", " en ", " du ",
+                  " ist ", " nicht ", " mit ", " em ", " com ", " por ", " ile ")
 _ENGLISH_SHORTCUT = 8  #: "the"/"and" this often: English, no need to count the rest
 _MIN_HITS = 6  #: function words a language needs…
 _LEAD = 2.0  #: …and how many times the runner-up's count
@@ -75,6 +82,8 @@ def guess(text: str) -> str | None:
     lowered = sample.lower()
     if lowered.count(" the ") + lowered.count(" and ") >= _ENGLISH_SHORTCUT:
         return None  # plainly English: C-speed counts spare the word split
+    if sum(map(lowered.count, _FOREIGN_HINTS)) < _MIN_HITS:
+        return None  # too few foreign function words to ever lead
     counts = dict.fromkeys(_FUNCTION_WORDS, 0)
     # Distinct words first: a page repeats its words, and each lookup is then done once.
     for word, times in Counter(_WORD.findall(lowered)).items():

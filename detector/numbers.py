@@ -26,11 +26,11 @@ MAX_DIGITS = 15  #: E.164 maximum
 _MIN_INTERNATIONAL = 8  #: "+" and country code plus a plausible subscriber number
 
 # Digit groups joined by at most eight separator characters: anything but letters, digits,
-# line breaks and list punctuation. "+" before a digit starts a new number; elsewhere, and "!"
-# or "?" amid other symbols, it is padding ("833@+!+555"). Obfuscators pick new symbols all
+# line breaks, list punctuation and "+" (which starts a new number; "+" and "!" used as padding
+# between symbols are turned into "~" first, see _joined). Obfuscators pick new symbols all
 # the time, so separators are a negative class, not a list; eight fit a bracket on each side
 # of a space ("<833>}} {{<555").
-_SEP = r"(?:[^\w\n\r\f\v,;!?+]|_|\+(?!\d)|[!?](?=[^\w\s])){1,8}"
+_SEP = r"(?:[^\w\n\r\f\v,;!?+]|_){1,8}"
 # Starts with a character class and a cheap lookbehind, so the engine skips in C to the next
 # digit or "+" (a leading "\+?" would make it try every position of the page).
 # A run starting with a digit needs six more digits or non-word characters after it (the digit
@@ -399,7 +399,10 @@ def find_numbers(text: str | Normalized, parser: NumberParser) -> Iterator[Found
             yield _found(parsed[0], parsed[1], start, end, False)
 
 
-_PLUS_PADDING = re.compile(r"(?<=[!@#$%^&*=~|+])\+(?=\d)")
+# Padding, not punctuation: "+" after a symbol or before a non-digit, "!"/"?" before a symbol
+# ("833@+!+555+!+0142"). Starts with a class, so the engine skips to the few candidates.
+_PLUS_PADDING = re.compile(
+    r"[+!?](?:(?<=[!@#$%^&*=~|+]\+)(?=\d)|(?<=\+)(?=[^\d\s])|(?<=[!?])(?=[^\w\s]))")
 _LINE_BREAK_JOIN = ("-\n", "\u2013\n", "\u2010\n", "\u2011\n")
 
 
@@ -410,7 +413,7 @@ def _joined(scan: str) -> str:
     for joiner in _LINE_BREAK_JOIN:
         if joiner in scan:
             scan = scan.replace(joiner, joiner[0] + " ")
-    if "+" in scan and _PLUS_PADDING.search(scan):
+    if _PLUS_PADDING.search(scan):
         scan = _PLUS_PADDING.sub("~", scan)
     return scan
 
