@@ -29,7 +29,16 @@ from .loader import (
     paths_from_env,
     validate,
 )
-from .model import BUNDLED, LEVELS, AllowlistError, Brand, LookupResult, NumberEntry, Problem
+from .model import (
+    BUNDLED,
+    LEVELS,
+    SECTORS,
+    AllowlistError,
+    Brand,
+    LookupResult,
+    NumberEntry,
+    Problem,
+)
 
 __all__ = [
     "BUNDLED",
@@ -37,6 +46,7 @@ __all__ = [
     "DEFAULT_MAX_AGE_DAYS",
     "ENV_VAR",
     "LEVELS",
+    "SECTORS",
     "Allowlist",
     "AllowlistError",
     "Brand",

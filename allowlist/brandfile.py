@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .hosts import hostname_error, normalise_host
-from .model import Brand, NumberEntry, Problem
+from .model import SECTORS, Brand, NumberEntry, Problem
 from .numberfields import NumberFields, toml_type
 from .phones import NumberError, parse_e164
 from .source import SourceMap
 from .urls import url_problem
 
-TOP_KEYS = ("name", "aliases", "domains", "phone_support", "phone_support_source", "numbers")
+TOP_KEYS = ("name", "aliases", "domains", "phone_support", "phone_support_source", "sector",
+            "numbers")
 NUMBER_KEYS = (
     "number",
     "use",
@@ -70,6 +71,7 @@ class _BrandChecker:
         domains = self.domains(data)
         phone_support = self.boolean(data, "phone_support")
         support_sources = self.phone_support_sources(data, phone_support)
+        sector = self.sector(data)
         numbers = self.numbers(data, name or "")
         if phone_support is False:
             self.no_phone_support(data.get("numbers"))
@@ -83,6 +85,7 @@ class _BrandChecker:
                 numbers,
                 self.parsed.file,
                 phone_support_sources=support_sources,
+                sector=sector,
             )
         return self.parsed
 
@@ -142,6 +145,23 @@ class _BrandChecker:
             seen[domain] = line
         self.parsed.domain_lines = seen
         return tuple(seen)
+
+    def sector(self, data: dict[str, Any]) -> str | None:
+        """The brand's sector, one of :data:`SECTORS` (optional: analysts' own files may
+        predate the key)."""
+        value = data.get("sector")
+        if value is None:
+            return None
+        line = self.source.line("sector")
+        if not isinstance(value, str):
+            self.report(line, f"sector must be a string, not {toml_type(value)}")
+            return None
+        if value not in SECTORS:
+            close = difflib.get_close_matches(value.strip().lower(), SECTORS, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"one of: {', '.join(SECTORS)}"
+            self.report(line, f"unknown sector {value!r} ({hint})")
+            return None
+        return value
 
     def boolean(self, data: dict[str, Any], key: str, table: str = "", index: int = 0) -> Any:
         value = data.get(key)

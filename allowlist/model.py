@@ -20,6 +20,16 @@ LEVELS: tuple[Level, ...] = ("brand", "corroborated", "unverified")
 #: The layer name of the data shipped in ``allowlist/data``.
 BUNDLED = "bundled"
 
+#: The closed list of sectors a brand file may name (``sector = "airline"``). The detector
+#: keeps each sector's vocabulary (the words that place a common-word alias such as
+#: "Southwest" in its trade); a new sector needs a vocabulary there too.
+SECTORS = (
+    "accounting", "airline", "antivirus", "bank", "brokerage", "crypto-exchange",
+    "crypto-wallet", "electronics", "email", "government", "marketplace", "payments",
+    "printer", "social-media", "software", "streaming", "tech-support", "telecom",
+    "travel-booking",
+)
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -86,6 +96,7 @@ class Brand:
     ``phone_support_sources`` say where the brand says so. ``layer`` is the layer whose
     file defined the brand; ``layers`` every layer that added to it, in order;
     ``domain_layers`` pairs each domain with the layer that listed it.
+    ``sector`` is one of :data:`SECTORS` (``None`` when the file names none).
     """
 
     name: str
@@ -96,6 +107,7 @@ class Brand:
     numbers: tuple[NumberEntry, ...]
     file: str
     phone_support_sources: tuple[str, ...] = ()
+    sector: str | None = None
     phone_support_level: Level | None = None
     layer: str = ""
     layers: tuple[str, ...] = ()

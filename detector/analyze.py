@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import phonenumbers
 
-from detector import cues, domains, judge, regions
+from detector import cues, domains, judge, language, owners, regions
 from detector.brands import BrandMatcher, Mention
 from detector.lexicon import Hits
 from detector.normalize import fold_text, normalize
@@ -72,6 +72,7 @@ class _PageAnalysis:
         self.matcher = matcher_for(allowlist)
         self.url_text = domains.url_words(url) if url else ""
         self.hits: Hits = Hits()
+        self.lookalike_site = False  #: the host name carries a brand it does not belong to
 
     def report(self, source: str, url: str | None) -> PageReport:
         text_mentions, mentions = self._mentions()
@@ -126,8 +127,10 @@ class _PageAnalysis:
             # On a user-content section of a brand's own domain (sites.google.com), the brand in
             # the host name is the platform, not an impersonation.
             owner = self.allowlist.domain_owner(self.host)
-            mentions += [m for m in self.matcher.in_host(self.host)
-                         if owner is None or m.brand != owner.name]
+            in_host = [m for m in self.matcher.in_host(self.host)
+                       if owner is None or m.brand != owner.name]
+            self.lookalike_site = bool(in_host)
+            mentions += in_host
         return text_mentions, mentions
 
     # -- numbers --------------------------------------------------------------------------
@@ -138,7 +141,12 @@ class _PageAnalysis:
             brand = self.allowlist.brand(name)
             for entry in brand.numbers if brand else ():
                 brand_regions.append(_region_of(entry.e164))
-        return regions.page_regions(self.host, self.page.language,
+        # Pages that declare no language (plain text, many HTML pages) get a guess from the
+        # text, unless the host's country already says where the page is.
+        self.language = self.page.language
+        if not self.language and not regions.region_from_host(self.host):
+            self.language = language.guess(self.norm.text)
+        return regions.page_regions(self.host, self.language,
                                     [r for r in brand_regions if r])
 
     def _numbers(self, page_regions: list[str], page_brands: list[str],
@@ -159,12 +167,33 @@ class _PageAnalysis:
         index = cues.CueIndex(self.hits.lowered, self.hits.cues)
         text_mentions = sorted(text_mentions, key=lambda m: m.start)
         starts = [m.start for m in text_mentions]
+        institutional = owners.institutional_site(self.host) if self.host else False
         for facts in by_number.values():
             judge.describe_context(index, facts)
+            facts.other_owner = self.host if institutional else self._other_owner(facts, starts)
+            if self.lookalike_site:
+                facts.support += 1  # on a fake support site, every number is its pitch
+        named = judge.named_with_number(by_number.values(), text_mentions, starts, index,
+                                        page_brands)
+        page_brands += [brand for brand in named if brand not in page_brands]
+        for facts in by_number.values():
             judge.tie_to_brand(facts, page_brands, text_mentions, starts)
             judge.assign_status(facts)
             judge.decide_advertised(facts)
         return list(by_number.values())
+
+    def _other_owner(self, facts: judge.NumberFacts, starts: list[int]) -> str | None:
+        """The institution every text sighting of the number is given for, if any."""
+        found = None
+        for sighting in facts.sightings:
+            if sighting.source in ("tel", "jsonld"):
+                return None
+            if sighting.source != "text":
+                continue
+            found = owners.named_owner(self.norm.text, sighting.start, starts)
+            if found is None:
+                return None
+        return found
 
     def _sightings(self, parser: NumberParser):  # type: ignore[no-untyped-def]
         text = self.norm.text
@@ -174,7 +203,7 @@ class _PageAnalysis:
         extra = [("tel", v) for v in self.page.tel_links]
         extra += [("jsonld", v) for v in self.page.jsonld_phones]
         extra += [("title", self.page.title), ("meta", self.page.description),
-                  ("url", self.url_text)]
+                  ("url", domains.url_number_text(self.url) if self.url else "")]
         for source, value in extra:
             if not value:
                 continue
@@ -191,11 +220,11 @@ class _PageAnalysis:
             found |= set(self.matcher.scan(extra, "text")[1].cues) if extra else set()
         signals = judge.PageSignals(
             toll_free_claim="toll_free" in found,
-            claims_official="official" in found,
             disclaimer="disclaimer" in found,
             urgency="urgency" in found,
             foreign_domain_brands=sorted({m.brand for m in mentions if m.source == "host"}),
             page_brands=page_brands,
+            hosted=self.url is not None and domains.is_hosted(self.url),
         )
         for name in page_brands:
             brand = self.allowlist.brand(name)

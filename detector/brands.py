@@ -10,6 +10,7 @@ and titles/headings for misspellings the allowlist does not list, with rapidfuzz
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from functools import cached_property
 from importlib import resources
@@ -17,6 +18,8 @@ from typing import TYPE_CHECKING, AnyStr, NamedTuple
 
 from rapidfuzz import fuzz, process
 
+from detector import sectors
+from detector.domains import registrable_domain
 from detector.lexicon import Hits, Lexicon
 from detector.normalize import byte_classes, lower_same_length, shapes
 
@@ -101,11 +104,79 @@ def _spellings(alias: str) -> set[str]:
     return {alias, alias.replace(" ", "-"), alias.replace(" ", ""), alias.replace(" ", "_")}
 
 
+def _trade_words_near(hits: Hits, sector: str | None, start: int, end: int) -> int:
+    """How many words of ``sector`` are within the window around a mention (their positions
+    are found once per page and sector, and only on pages that need them)."""
+    if not sector:
+        return 0
+    key = "sector:" + sector
+    positions = hits.cues.get(key)
+    if positions is None:
+        positions = hits.cues[key] = sectors.positions(hits.lowered, sector)
+    low = bisect_left(positions, start - _SECTOR_WINDOW)
+    high = bisect_right(positions, end + _SECTOR_WINDOW)
+    inside = bisect_left(positions, end) - bisect_left(positions, start)
+    return high - low - inside
+
+
+def _names_other_organisation(folded: str, end: int, trade: frozenset[str]) -> bool:
+    """Whether the alias ending at ``end`` is the head of another organisation's name: the
+    next word is capitalised and neither of the brand's trade nor of a support pitch
+    ("Delta Faucet", "Spectrum Traffic", "Frontier Communications"). Not judged on lines in
+    Title Case, where every word is capitalised anyway."""
+    match = _NEXT_WORD.match(folded, end)
+    if match is None or not match.group(1)[0].isupper():
+        return False
+    word = match.group(1).lower()
+    if word in trade or word in sectors.words_of(sectors.ANY):
+        return False
+    return not _in_title_case(folded, end)
+
+
+def _in_title_case(text: str, at: int) -> bool:
+    line_start = text.rfind("\n", max(0, at - 120), at) + 1
+    line_end = text.find("\n", at, at + 120)
+    words = [w for w in text[line_start : line_end if line_end >= 0 else at + 120].split()
+             if len(w) >= 4 and w[0].isalpha()]
+    capitalised = sum(1 for w in words if w[0].isupper())
+    return capitalised >= _TITLE_CASE_SHARE * len(words)
+
+
+def _lookalike_label(compact: str, name: str, sector: str | None) -> bool:
+    """``compact`` (a host label, letters and digits) is ``name`` plus support or trade
+    words before and/or after it."""
+    words = sectors.words_of(sectors.ANY) | sectors.words_of(sector)
+    at = compact.find(name)
+    while at >= 0:
+        before, after = compact[:at], compact[at + len(name):]
+        if (before or after) and all(not part or sectors.segments(part, words)
+                                     for part in (before, after)):
+            return True
+        at = compact.find(name, at + 1)
+    return False
+
+
 def _load_weak() -> frozenset[str]:
     text = resources.files("detector").joinpath("data/weak_aliases.txt").read_text("utf-8")
     return frozenset(
         _key(line) for line in text.splitlines() if line.strip() and not line.startswith("#")
     )
+
+
+class _Alias(NamedTuple):
+    brand: str
+    weak: bool  #: only reinforces the brand: a two-letter alias, or a common word out of its trade
+    common: bool  #: an ordinary word ("Southwest"): needs its sector's words around it
+    sector: str | None
+    own_name: bool = False  #: the brand's own name, not an alias
+
+
+_LONGEST_ALIAS = 64  #: characters an alias covering a shorter one may start before it
+_HOST_CACHE = 10_000  #: hosts remembered by BrandMatcher.in_host
+_SECTOR_WINDOW = 200  #: characters each side of a common-word alias searched for trade words
+_SECTOR_MIN = 2  #: trade words needed there (one is enough in a title or heading)
+_NEXT_WORD = re.compile(r" ([A-Za-z][A-Za-z&'-]*)")
+_TITLE_CASE_SHARE = 0.75  #: lines with this share of capitalised words are in Title Case
 
 
 class BrandMatcher:
@@ -115,26 +186,40 @@ class BrandMatcher:
 
     def __init__(self, allowlist: Allowlist):
         self._capitalised = set()
+        self._hosts: dict[str, list[Mention]] = {}
+        self._spans_of: Hits | None = None  # the scan _sorted_spans belongs to
+        self._sorted_spans: list[tuple[int, int, str]] = []
         self._alias_keys: dict[str, str] = {}  # spelling found on a page → its key
         weak_words = _load_weak()
-        self._brands: dict[str, tuple[str, bool]] = {}  # alias key → (brand, weak)
+        self._brands: dict[str, _Alias] = {}  # alias key → what it names
         aliases: set[str] = set()
         for brand in allowlist.brands:
             for alias in (brand.name, *brand.aliases):
                 alias = re.sub(r"\s*\(.*?\)\s*", " ", alias).strip()  # "Venmo (PayPal)"
                 key = _key(alias)
-                if len(key) < 2 or key in self._brands:
+                if len(key) < 2:
                     continue
-                common_word = key in weak_words or len(key) <= 2
-                # A brand's own name is never weak, but a common word must be capitalised;
-                # so must acronyms ("KLM", not "klm" inside a sentence about kilometres).
-                self._brands[key] = (brand.name, common_word and alias != brand.name)
-                if common_word or len(key) <= 3:
-                    self._capitalised.add(key)
+                # Every spelling stays searchable, even when another alias has the same letters
+                # ("Delta Airlines" and "Delta Air Lines"): the first brand keeps the key.
                 aliases.update(_spellings(alias.lower()))
+                if key in self._brands:
+                    continue
+                common = key in weak_words
+                # A two-letter alias ("AA", "BA") only ever reinforces; a common-word alias
+                # does unless its sector's words surround it (see _mention()). A brand's own
+                # name is never weak ("Emirates", "Spectrum"), but it can still head another
+                # organisation's name.
+                self._brands[key] = _Alias(brand.name, len(key) <= 2 and alias != brand.name,
+                                           common, brand.sector, alias == brand.name)
+                if common or len(key) <= 3:
+                    # A common word must be capitalised; so must acronyms ("KLM", not "klm"
+                    # inside a sentence about kilometres).
+                    self._capitalised.add(key)
         self.lexicon = Lexicon(sorted(aliases))
-        self._compact = {key: brand for key, (brand, weak) in self._brands.items()
-                         if not weak and len(key) >= 5}
+        self._compact = {key: entry.brand for key, entry in self._brands.items()
+                         if not entry.weak and not entry.common and len(key) >= 5}
+        self._host_keys = {key: entry for key, entry in self._brands.items()
+                           if key not in self._compact and not entry.weak and len(key) >= 2}
 
     def scan(self, text: str, source: str = "text") -> tuple[list[Mention], Hits]:
         """Brand mentions and cue positions in ``text``, in one pass (offsets into ``text``)."""
@@ -142,7 +227,7 @@ class BrandMatcher:
         hits = self.lexicon.scan(lower_same_length(folded), want_cues=source == "text")
         mentions = []
         for alias, start, end in hits.aliases:
-            mention = self._mention(alias, start, end, folded, source)
+            mention = self._mention(alias, start, end, folded, source, hits)
             if mention is not None:
                 mentions.append(mention)
         return mentions, hits
@@ -151,8 +236,8 @@ class BrandMatcher:
         """Every brand mention in ``text`` (offsets into ``text``)."""
         return self.scan(text, source)[0]
 
-    def _mention(self, alias: str, start: int, end: int, folded: str, source: str
-                 ) -> Mention | None:
+    def _mention(self, alias: str, start: int, end: int, folded: str, source: str,
+                 hits: Hits) -> Mention | None:
         key = self._alias_keys.get(alias)
         if key is None:
             key = self._alias_keys[alias] = _key(alias)
@@ -161,18 +246,75 @@ class BrandMatcher:
             return None
         if key in self._capitalised and not folded[start].isupper():
             return None  # "apple pie", "my brother", "united we stand"
-        brand, weak = entry
-        return Mention(brand, start, end, source, weak)
+        weak = entry.weak
+        if entry.common:
+            if self._longer_alias_at(hits, entry.brand, start, end):
+                return None  # "United Express": the longer alias is the mention
+            trade = sectors.words_of(entry.sector)
+            if _names_other_organisation(folded, end, trade):
+                return None  # "Delta Faucet", "United Van Lines", "Southwest Florida"
+            needed = _SECTOR_MIN if source == "text" else 1
+            weak = weak or (not entry.own_name and _trade_words_near(
+                hits, entry.sector, start, end) < needed)
+        return Mention(entry.brand, start, end, source, weak)
+
+    def _longer_alias_at(self, hits: Hits, brand: str, start: int, end: int) -> bool:
+        """Whether another alias of ``brand`` covers ``[start, end)`` and more."""
+        spans = self._spans(hits)
+        first = bisect_left(spans, (start - _LONGEST_ALIAS,))
+        for other_start, other_end, alias in spans[first:bisect_left(spans, (start + 1,))]:
+            if other_start <= start and other_end >= end and other_end - other_start > end - start:
+                entry = self._brands.get(self._alias_keys.get(alias) or _key(alias))
+                if entry is not None and entry.brand == brand:
+                    return True
+        return False
+
+    def _spans(self, hits: Hits) -> list[tuple[int, int, str]]:
+        """The alias hits of one scan as (start, end, alias), sorted; made once per scan."""
+        if self._spans_of is not hits:
+            self._spans_of = hits
+            self._sorted_spans = sorted((start, end, alias) for alias, start, end in hits.aliases)
+        return self._sorted_spans
 
     def in_host(self, host: str) -> list[Mention]:
-        """Brands whose name is inside a label of ``host`` (``expediasupportcenter.zoho…``)."""
-        labels = host.lower().split(".")[:-1]  # the last label is a TLD, never a brand
+        """Brands in ``host`` (see :meth:`_in_host`), remembered per host: crawls fetch many
+        pages of one site."""
+        found = self._hosts.get(host)
+        if found is None:
+            if len(self._hosts) > _HOST_CACHE:
+                self._hosts.clear()
+            found = self._hosts[host] = self._in_host(host)
+        return list(found)
+
+    def _in_host(self, host: str) -> list[Mention]:
+        """Brands whose name is inside a label of ``host`` (``expediasupportcenter.zoho…``).
+
+        A distinctive name counts anywhere in a label. A short or common-word one ("hp",
+        "delta") counts only when the rest of the label is support words or words of the
+        brand's trade (``hpprintersupport``, ``deltaflightchange``), so ``deltafaucet`` and
+        ``unitedvanlines`` are other organisations' sites."""
+        host = host.lower()
+        site = registrable_domain(host)
+        if site == host and host.count(".") > 1:
+            site = ".".join(host.split(".")[-2:])  # a suffix the list does not know
+        # Labels left of the registrable domain are subdomains ("delta.example.com").
+        subdomains = host[: -len(site)].count(".") if host.endswith(site) else 0
+        labels = host.split(".")[:-1]  # the last label is a TLD, never a brand
         found: dict[str, Mention] = {}
-        for label in labels:
-            compact = _key(fold_for_brands(label))
+        for position, label in enumerate(labels):
+            folded = fold_for_brands(label)
+            compact = _key(folded)
+            # The bare name counts as a subdomain ("delta.example.com") or in look-alike
+            # letters ("еmirates.com" with a Cyrillic е), not as another site's own name.
+            subdomain = position < subdomains or folded != label
             for name, brand in self._compact.items():
                 if name in compact and brand not in found:
                     found[brand] = Mention(brand, 0, 0, "host")
+            for name, entry in self._host_keys.items():
+                if entry.brand not in found and name in compact and (
+                        (subdomain and compact == name)
+                        or _lookalike_label(compact, name, entry.sector)):
+                    found[entry.brand] = Mention(entry.brand, 0, 0, "host")
         return list(found.values())
 
     def fuzzy(self, text: str, source: str) -> list[Mention]:

@@ -13,6 +13,8 @@ from __future__ import annotations
 from bisect import bisect_left
 
 _STOP_CHARS = ".!?\n"
+_CLAIM_BEFORE = 80  #: characters before a number in which "official" qualifies it
+_CLAIM_AFTER = 40
 
 
 def _is_stop(text: str, at: int) -> bool:
@@ -67,6 +69,8 @@ class CueIndex:
         self.strong = sorted(positions.get("strong_warning", ()))
         self.weak = sorted(positions.get("weak_warning", ()))
         self.disclaimer = sorted(positions.get("disclaimer", ()))
+        self.official = sorted(positions.get("official", ()))
+        self.verdict = sorted(positions.get("scam_verdict", ()))
 
 
     @staticmethod
@@ -89,7 +93,18 @@ class CueIndex:
             end = _content_end(self.text, begin)
         return 0, 0
 
-    def quotes_as_scam(self, start: int, end: int) -> bool:
+    def claims_official(self, start: int, end: int,
+                        sentence: tuple[int, int] | None = None) -> bool:
+        """Whether the number at ``[start, end)`` is itself called official or verified
+        ("the official Brand helpline 1-888…", "1-888… (verified)"): the claim must be in its
+        sentence and close to it, not anywhere on the page (news and copied terms say
+        "official" all the time)."""
+        s_start, s_end = sentence or self.sentence(start, end)
+        return bool(self.count(self.official, max(s_start, start - _CLAIM_BEFORE),
+                               min(s_end, end + _CLAIM_AFTER)))
+
+    def quotes_as_scam(self, start: int, end: int,
+                       sentence: tuple[int, int] | None = None) -> bool:
         """Whether the text around ``[start, end)`` presents that number as a scam.
 
         A strong warning ("scammers", "do not call", "block it") in the number's own sentence
@@ -98,11 +113,17 @@ class CueIndex:
         before, or two weak hints ("fraud", "fake") around it with one in its own sentence,
         make it a quoted scam number.
         Disclaimers ("only the numbers above are verified") never count as warnings.
+        ``sentence``: the bounds of the number's sentence, when already known.
         """
-        s_start, s_end = self.sentence(start, end)
+        s_start, s_end = sentence or self.sentence(start, end)
         if self.count(self.disclaimer, s_start, s_end):
             return False
         if self.count(self.strong, s_start, s_end):
+            return True
+        # A quoted text message, then the verdict on it: "… call +1 305 … It was an imposter."
+        # Checked before calls to action: the quoted message itself says "call".
+        _next_start, n_end = self.sentence(s_end, s_end)
+        if n_end > s_end and self.count(self.verdict, s_end, n_end):
             return True
         if self.count(self.cta, s_start, s_end):
             return False

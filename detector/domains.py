@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import re
 from functools import cache
+from importlib import resources
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import idna
@@ -96,6 +97,32 @@ def is_user_content(url: str) -> bool:
     return any(host == h and parts.path.startswith(p) for h, p in _UGC_PATHS)
 
 
+@cache
+def _hosting() -> dict[str, frozenset[str]]:
+    text = resources.files("detector").joinpath("data/hosting.txt").read_text("utf-8")
+    entries: dict[str, set[str]] = {"host": set(), "label": set(), "path": set()}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            kind, value = line.split(":", 1)
+            entries[kind.strip()].add(value.strip().lower())
+    return {kind: frozenset(values) for kind, values in entries.items()}
+
+
+def is_hosted(url: str) -> bool:
+    """Whether ``url`` is a page anyone could publish (``detector/data/hosting.txt``): a free
+    site builder, hosted help desk, blog platform, forum or social post."""
+    parts = urlsplit(url if "://" in url else "//" + url)
+    host = (parts.hostname or "").lower()
+    hosting = _hosting()
+    labels = host.split(".")
+    if any(".".join(labels[i:]) in hosting["host"] for i in range(len(labels) - 1)):
+        return True
+    if any(word in label for label in labels[:-1] for word in hosting["label"]):
+        return True
+    segments = unquote(parts.path).lower().split("/")
+    return any(segment in hosting["path"] for segment in segments[:-1])
+
+
 _WORDS = re.compile(r"[a-z0-9]+")
 
 
@@ -105,3 +132,17 @@ def url_words(url: str) -> str:
     parts = urlsplit(url)
     path = unquote(parts.path + " " + parts.query)
     return " ".join(_WORDS.findall((parts.hostname or "") + " " + path.lower()))
+
+
+def url_number_text(url: str) -> str:
+    """The parts of a URL a number can hide in, one per line: the host, each path segment, the
+    query. A number never spans a "/" ("/2025/05/03/" is a date path, not a phone number),
+    but spam slugs carry whole numbers ("/call-1-877-555-0142-now")."""
+    parts = urlsplit(url)
+    pieces = [parts.hostname or "", *unquote(parts.path).split("/"), unquote(parts.query)]
+    # A slug's word joiners become spaces where a word meets a number ("billing-1-888…"), so
+    # the word reads as text, not as an identifier's label; joiners inside a date stay.
+    return _SLUG_JOIN.sub("\n", "\n".join(piece for piece in pieces if piece))
+
+
+_SLUG_JOIN = re.compile(r"(?<=[^\W\d_])[-_+](?=\d)|(?<=\d)[-_](?=[^\W\d_])")

@@ -32,8 +32,9 @@ SOURCE_WEIGHT = {"title": 3.0, "host": 3.0, "url": 2.0, "heading": 2.0, "descrip
 TEXT_CAP = 6.0
 ABOUT_MIN = 2.0  #: score a brand needs for the page to be about it
 ABOUT_RATIO = 0.25  #: …and at least this share of the best brand's score
+STRONG_STEP = 0.05  #: score added per strong scam trait of a flagged page
+WEAK_STEP = 0.025  #: …and per weak one
 NEAR = 300  #: characters around a number in which a brand mention ties the number to it
-FLAG_AT = 0.6  #: score from which a page with an advertised bad number is flagged
 
 
 @dataclass(slots=True)
@@ -50,6 +51,8 @@ class NumberFacts:
     status: str = "unverified"
     advertised: bool = False
     warned: bool = False
+    claimed_official: bool = False  #: called official/verified in its own sentence
+    other_owner: str | None = None  #: the institution the page gives the number to
     near_brands: set[str] = field(default_factory=set)
     #: the closest brand the page is about, per sighting: two or more means the same number
     #: is offered for several brands
@@ -104,8 +107,11 @@ def describe_context(index: cues.CueIndex, facts: NumberFacts) -> None:
             continue
         start, end = sighting.start, sighting.end
         facts.support += min(index.count(index.support, start - 120, end + 60), 3)
-        if index.quotes_as_scam(start, end):
+        sentence = index.sentence(start, end)
+        if index.quotes_as_scam(start, end, sentence):
             facts.warned_sightings += 1
+        elif not facts.claimed_official and index.claims_official(start, end, sentence):
+            facts.claimed_official = True
 
 
 def tie_to_brand(facts: NumberFacts, page_brands: Sequence[str], text_mentions: Sequence[Mention],
@@ -126,11 +132,44 @@ def tie_to_brand(facts: NumberFacts, page_brands: Sequence[str], text_mentions: 
                     nearest = (distance, mention.brand)
         if nearest:
             facts.nearest_brands.add(nearest[1])
+    if facts.other_owner and facts.owner is None:
+        facts.brand = None  # "report it to our Consumer Assistance Program at …"
+        return
     if facts.owner and (facts.owner in page_brands or facts.owner in facts.near_brands):
         facts.brand = facts.owner
         return
     near = [b for b in page_brands if b in facts.near_brands]
     facts.brand = near[0] if near else (page_brands[0] if page_brands else None)
+
+
+NAMED_NEAR = 120  #: characters around an advertised number in which one mention names its brand
+
+
+def named_with_number(numbers: Iterable[NumberFacts], text_mentions: Sequence[Mention],
+                      mention_starts: Sequence[int], index: cues.CueIndex,
+                      page_brands: Sequence[str]) -> list[str]:
+    """Brands the page is not yet about, named (strongly, once is enough) in the same
+    sentence as a number presented as a support line: "PayPal customer care toll free
+    helpline: call 1-888-…" makes the page about PayPal even when it names PayPal nowhere
+    else. ``text_mentions`` are sorted by start, whose starts are ``mention_starts``."""
+    if all(m.weak or m.brand in page_brands for m in text_mentions):
+        return []  # the common case: nothing new to find
+    found: list[str] = []
+    for facts in numbers:
+        if facts.support <= 0 or facts.warned_sightings or facts.other_owner:
+            continue
+        for sighting in facts.sightings:
+            if sighting.source != "text":
+                continue
+            s_start, s_end = index.sentence(sighting.start, sighting.end)
+            low = max(s_start, sighting.start - NAMED_NEAR)
+            high = min(s_end, sighting.end + NAMED_NEAR)
+            first, last = bisect_left(mention_starts, low), bisect_left(mention_starts, high)
+            for mention in text_mentions[first:last]:
+                if (mention.end <= high and not mention.weak and mention.brand not in page_brands
+                        and mention.brand not in found):
+                    found.append(mention.brand)
+    return found
 
 
 def assign_status(facts: NumberFacts) -> None:
@@ -175,34 +214,42 @@ class PageSignals:
     """Page-wide evidence the score uses."""
 
     toll_free_claim: bool = False
-    claims_official: bool = False
     disclaimer: bool = False
     urgency: bool = False
     foreign_domain_brands: list[str] = field(default_factory=list)
     page_brands: list[str] = field(default_factory=list)
     no_phone_support: set[str] = field(default_factory=set)  #: brands with phone_support false
+    hosted: bool = False  #: a page anyone could publish (free site, forum, hosted help desk)
 
 
 def judge(numbers: list[NumberFacts], page_brands: list[str], signals: PageSignals
           ) -> tuple[str, float, list[Reason]]:
-    """Verdict, score and reasons for a page that is not on an official domain."""
+    """Verdict, score and reasons for a page that is not on an official domain.
+
+    An unverified or invalid number advertised as a brand's line is only *suspicious* on its
+    own: the allowlist is as incomplete as the world is large, and accurate guides quote real
+    lines it lacks. It is ``flagged`` with a scam trait besides (see :func:`_traits`), and any
+    number advertised for a brand with no phone support is ``flagged`` outright."""
     advertised = [n for n in numbers if n.advertised and n.brand in page_brands]
     bad = [n for n in advertised if n.status in ("unverified", "invalid")]
     no_support = [n for n in advertised if n.brand in signals.no_phone_support]
     reasons: list[Reason] = []
-    score = 0.0
-    if bad or no_support:
-        score = 0.6
-        reasons += _bad_number_reasons(bad, no_support)
-        score += _signal_reasons(bad or no_support, numbers, signals, reasons)
-    else:
-        score = _weak_reasons(numbers, advertised, page_brands, reasons)
-    score = min(score, 1.0)
-    if bad or no_support:
-        verdict = "flagged" if score >= FLAG_AT else "suspicious"
-    else:
-        verdict = "suspicious" if score >= 0.3 else "clean"
-    return verdict, score, reasons
+    if not (bad or no_support):
+        score = min(_weak_reasons(numbers, advertised, page_brands, reasons), 1.0)
+        return ("suspicious" if score >= 0.3 else "clean"), score, reasons
+    reasons += _bad_number_reasons(bad, no_support)
+    strong, weak = _traits(bad or no_support, signals, reasons)
+    # A weak trait (a toll-free pitch, urgency) is not enough on a page that also gives the
+    # brand's verified lines: guides list a brand's other, unlisted departments that way.
+    verified_too = any(n.status == "verified" and n.advertised for n in numbers
+                       if n.brand in {b.brand for b in bad})
+    traited = strong > 0 or (weak > 0 and not verified_too)
+    # Gentle steps: a page with every trait still leaves room for the reputation bonuses
+    # of scheduled scans (crawler/scans/reputation.py) before the 1.0 cap.
+    score = min(0.6 + STRONG_STEP * strong + WEAK_STEP * weak, 1.0)
+    if no_support or traited:
+        return "flagged", score, reasons
+    return "suspicious", 0.5, reasons
 
 
 def judge_brand(numbers: list[NumberFacts], brand: str, signals: PageSignals
@@ -211,11 +258,12 @@ def judge_brand(numbers: list[NumberFacts], brand: str, signals: PageSignals
     page-wide signals that concern it."""
     own = [n for n in numbers if n.brand == brand]
     brand_signals = PageSignals(
-        toll_free_claim=signals.toll_free_claim, claims_official=signals.claims_official,
+        toll_free_claim=signals.toll_free_claim,
         disclaimer=signals.disclaimer, urgency=signals.urgency,
         foreign_domain_brands=[b for b in signals.foreign_domain_brands if b == brand],
         page_brands=signals.page_brands,
         no_phone_support=signals.no_phone_support & {brand},
+        hosted=signals.hosted,
     )
     return judge(own, [brand], brand_signals)
 
@@ -238,35 +286,43 @@ def _bad_number_reasons(bad: list[NumberFacts], no_support: list[NumberFacts]) -
     return reasons
 
 
-def _signal_reasons(bad: list[NumberFacts], numbers: list[NumberFacts], signals: PageSignals,
-                    reasons: list[Reason]) -> float:
-    bonus = 0.0
-    checks = [
-        (signals.toll_free_claim, 0.1, "toll_free_claim",
-         "the page presents the number as a toll-free customer-care line"),
-        (signals.claims_official or signals.disclaimer, 0.1, "claims_official",
-         "the page claims its numbers are official or verified"),
-        (any(n.first.obfuscated or any(s.obfuscated for s in n.sightings) for n in bad), 0.15,
-         "obfuscated_number", "the number is written with symbols or spacing that evade filters"),
-        (any(n.count >= 3 for n in bad), 0.1, "number_repeated",
+def _traits(bad: list[NumberFacts], signals: PageSignals, reasons: list[Reason]
+            ) -> tuple[int, int]:
+    """Add a reason per scam trait of the page and its bad numbers; return how many strong
+    and how many weak traits it has. Strong: the number is disguised, repeated, in the
+    address, offered for several brands, called official, or the page is on a host anyone can
+    publish on or carries the brand in a foreign domain, or tells readers only its numbers are
+    verified. Weak: a toll-free pitch, urgency."""
+    bad_sightings = [s for n in bad for s in n.sightings]
+    strong_checks = [
+        (any(s.obfuscated for s in bad_sightings), "obfuscated_number",
+         "the number is written with symbols or spacing that evade filters"),
+        (any(n.count >= 3 for n in bad), "number_repeated",
          "the number is repeated over and over, a spam trait"),
-        (bool(signals.foreign_domain_brands), 0.1, "brand_in_foreign_domain",
+        (bool(signals.foreign_domain_brands), "brand_in_foreign_domain",
          (f"the host name carries {', '.join(signals.foreign_domain_brands)} on a domain the "
           "brand does not own")),
-        (signals.urgency, 0.05, "urgency_language", "the page pushes the reader to call at once"),
-        (any(s.source == "url" for n in bad for s in n.sightings), 0.1, "number_in_url",
+        (any(s.source == "url" for s in bad_sightings), "number_in_url",
          "the number is in the page's address, a spam trait"),
+        (any(n.claimed_official for n in bad) or signals.disclaimer, "claims_official",
+         "the page calls the number the brand's official or verified line"),
+        (signals.hosted, "hosted_page",
+         "the page is on a free host, forum or help-desk portal anyone can publish on"),
+        (any(len(n.nearest_brands) >= 2 for n in bad), "number_reused_across_brands",
+         _plural([n for n in bad if len(n.nearest_brands) >= 2] or bad,
+                 "is advertised for several brands on the same page")),
     ]
-    for condition, weight, code, message in checks:
-        if condition:
-            bonus += weight
-            reasons.append(Reason(code, message))
-    reused = [n for n in bad if len(n.nearest_brands) >= 2]
-    if reused:
-        bonus += 0.1
-        reasons.append(Reason("number_reused_across_brands", _plural(
-            reused, "is advertised for several brands on the same page")))
-    return bonus
+    weak_checks = [
+        (signals.toll_free_claim, "toll_free_claim",
+         "the page presents the number as a toll-free customer-care line"),
+        (signals.urgency, "urgency_language", "the page pushes the reader to call at once"),
+    ]
+    counts = []
+    for checks in (strong_checks, weak_checks):
+        found = [(code, message) for condition, code, message in checks if condition]
+        reasons += [Reason(code, message) for code, message in found]
+        counts.append(len(found))
+    return counts[0], counts[1]
 
 
 def _weak_reasons(numbers: list[NumberFacts], advertised: list[NumberFacts],

@@ -32,6 +32,7 @@ SUPPORT = [
     *expand("call|calling|calls|called|dial|dialing|dialling|dialed|dialled|phone|phones"),
     *expand("contact|contacting|contacted|helpline|helplines|help line|hotline|hotlines"),
     *expand("hot line|toll free|toll-free|tollfree|reach|reaching|speak|talk to|tel|telephone"),
+    *expand("talk with|expert|experts|technician|technicians"),
     *expand("number|numbers|agent|agents|representative|representatives|helpdesk|help desk"),
     *expand("assistance|live agent|live person|live representative|live chat"),
     *expand("customer|support", "care|service|support|help|line|number|team|agent"),
@@ -41,6 +42,7 @@ SUPPORT = [
 CALL_TO_ACTION = [
     *expand("call|calling|dial|dialing|dialling|contact|contacting|contacted|reach"),
     *expand("helpline|help line|hotline|hot line|toll free|toll-free|tollfree|speak|talk to"),
+    *expand("talk with"),
     *expand("live agent|live person|live representative"),
     *expand("customer|support", "care|service|support|line|number"),
     "☎", "☏", "✆", "📞",
@@ -53,10 +55,16 @@ STRONG_WARNING = [
     *expand("robocallers|robo call|robo calls|scam alert"),
     *expand("scam|fake|fraudulent|spoofed", "call|calls|number|numbers|line|lines"),
     *expand("is|are|was|were", "a scam|scams|fake|fraudulent|not genuine|not legitimate"),
+    *expand("is|are|was|were", "an imposter|an impostor|imposters|impostors"),
+    *expand("smishing|vishing|scam text|scam texts|scam message|phishing text"),
     *expand("do not|never|not|" + "|".join(_APOSTROPHES), "call|answer|dial|ring|pick up"),
     *expand("block", "it|them|the number|this number|these|these numbers|that|the caller"),
     *expand("report", "the number|this number|these numbers|the caller"),
 ]
+#: A verdict on a message just quoted: "… call +1 305 …" then "It was an imposter."
+SCAM_VERDICT = expand("it|this|that|which|they", "was|is|were|are",
+                      "a scam|an imposter|an impostor|imposters|impostors|fake|a fake|phishing|"
+                      "a phishing text|smishing|fraudulent|a fraud|not real|not legit")
 #: Words that only hint at scams ("fraud", "fake"): they need company.
 WEAK_WARNING = [
     *expand("scam|scams|scammed|scamming|fraud|fake|spoof|phishing|beware|unsolicited"),
@@ -86,7 +94,7 @@ URGENCY = [
 ]
 
 CUES = {"support": SUPPORT, "cta": CALL_TO_ACTION, "strong_warning": STRONG_WARNING,
-        "weak_warning": WEAK_WARNING, "disclaimer": DISCLAIMER,
+        "weak_warning": WEAK_WARNING, "disclaimer": DISCLAIMER, "scam_verdict": SCAM_VERDICT,
         "official": CLAIMS_OFFICIAL, "toll_free": TOLL_FREE, "urgency": URGENCY}
 _SYMBOLS = frozenset("☎☏✆📞📱")
 
@@ -103,11 +111,13 @@ class Hits:
 class Lexicon:
     """Brand aliases (lower-case) and cue phrases in one automaton."""
 
-    def __init__(self, aliases: Iterable[str]):
+    def __init__(self, aliases: Iterable[str], extra_cues: dict[str, list[str]] | None = None):
+        """``extra_cues``: more cue kinds to find (kind → phrases), such as sector words."""
         self._entries: list[tuple[str, str]] = []  # (kind, phrase); kind "alias" or a cue
         seen: dict[str, int] = {}
         self._kinds: list[set[str]] = []
-        for kind, phrases in (("alias", list(aliases)), *CUES.items()):
+        cues = {**CUES, **(extra_cues or {})}
+        for kind, phrases in (("alias", list(aliases)), *cues.items()):
             for phrase in phrases:
                 if phrase in seen:
                     self._kinds[seen[phrase]].add(kind)

@@ -11,21 +11,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
+from functools import cache
+from importlib import resources
 from typing import NamedTuple
 
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
+from detector import vanity
 from detector.normalize import Normalized, byte_classes, shapes
 
 MIN_DIGITS = 7  #: shorter runs are short codes (911, 611) or not numbers at all
 MAX_DIGITS = 15  #: E.164 maximum
 _MIN_INTERNATIONAL = 8  #: "+" and country code plus a plausible subscriber number
 
-# Digit groups joined by at most six separator characters: anything but letters, digits,
-# line breaks, list punctuation and "+" (which always starts a new number). Obfuscators pick
-# new symbols all the time, so separators are a negative class, not a list.
-_SEP = r"(?:[^\w\n\r\f\v,;!?+]|_){1,6}"
+# Digit groups joined by at most eight separator characters: anything but letters, digits,
+# line breaks, list punctuation and "+" (which starts a new number; "+" and "!" used as padding
+# between symbols are turned into "~" first, see _joined). Obfuscators pick new symbols all
+# the time, so separators are a negative class, not a list; eight fit a bracket on each side
+# of a space ("<833>}} {{<555").
+_SEP = r"(?:[^\w\n\r\f\v,;!?+]|_){1,8}"
 # Starts with a character class and a cheap lookbehind, so the engine skips in C to the next
 # digit or "+" (a leading "\+?" would make it try every position of the page).
 # A run starting with a digit needs six more digits or non-word characters after it (the digit
@@ -42,14 +47,6 @@ _LOOKALIKE_MAP = str.maketrans("OoIl", "0011")
 # pass is skipped. Bytes translate and search in C; a regex would stop at every "o" and "l".
 _LOOKALIKE_CLASSES = byte_classes({b"0123456789": ord("0"), b"OoIl": ord("1")})
 
-# Vanity numbers: a toll-free prefix then letter/digit groups joined by - or . ("1-800-OK-CANON",
-# "800-HP-INVENT", "1-800-MICROSOFT").
-_VANITY_HINT = re.compile(r"8(?:00|33|44|55|66|77|88)\)?[-.][A-Z0-9.-]*[A-Z]")
-_VANITY = re.compile(
-    r"(?<![\w+])(?:\+?1[-. ]?)?\(?8(?:00|33|44|55|66|77|88)\)?[-.]"
-    r"(?=[A-Z0-9-.]*[A-Z][A-Z0-9-.]*[A-Z])[A-Z0-9]+(?:[-.][A-Z0-9]+)*(?![\w])"
-)
-
 # Dates with a four-digit year (or ISO order), masked before the scan so that a date next to a
 # number never merges with it; two-digit years are left to the whole-run check below, since
 # dotted phone numbers ("06.12.34.56.78") look like them.
@@ -61,6 +58,14 @@ _DATE_IN_TEXT = re.compile(
 _DATE_HINT = re.compile(r"\d[-/.]\d\d?[-/.]\d")  # starts with a digit: scanned in C
 _DATE = re.compile(
     r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2}))$"
+)
+# "Tel No.", "Phone No.", "Helpline No.", "Contact No.": a phone label, though "No." alone
+# (like "Order No.") would make an identifier.
+_PHONE_LABEL = re.compile(
+    r"\b(?:tel|tele|telephone|phone|ph|mob|mobile|cell|helpline|hotline|help line|contact|"
+    r"whatsapp|toll[- ]?free|fax|call|support|customer care|landline)\.?\s*"
+    r"(?:(?:no|nr|num|number|#)\.?\s*)?[:#-]?\s*$",
+    re.IGNORECASE,
 )
 _CURRENCY_BEFORE = re.compile(r"[$€£¥₹₩₽¢]\s?$|\b(?:USD|EUR|GBP|INR|Rs\.?|US\$)\s?$")
 _CURRENCY_LAST = frozenset("$€£¥₹₩₽¢DRPs.")  #: how every currency mark above ends
@@ -142,6 +147,12 @@ class NumberParser:
     def __init__(self, regions: Sequence[str], known: Callable[[str], object] | None = None):
         self.regions = tuple(dict.fromkeys(regions)) or ("US",)
         self.known = known or (lambda _e164: None)
+
+    def with_region(self, region: str) -> NumberParser:
+        """The same parser, trying ``region`` first."""
+        if self.regions[0] == region:
+            return self
+        return NumberParser((region, *self.regions), self.known)
 
     def parse(self, digits: str, international: bool) -> tuple[phonenumbers.PhoneNumber, bool] | None:
         """(number, valid) for ``digits``, or None when they are no phone number.
@@ -246,9 +257,11 @@ def _vetoed_prefix(text: str, start: int, end: int, run: str) -> int | None:
         return len(run) if run.isdigit() else None
     # Only a label ending in a letter (then spaces, "#", ":" or ".") can name an identifier.
     if last in _LABEL_ENDS and before[-2:-1] in _ASCII_LETTERS:
-        return head  # "ORD-…", "SKU#…": what _ID_BEFORE's last branch says, without a regex
-    if last in _LABEL_ENDS or before.rstrip(" #:.\t")[-1:].isalpha():
-        return head if _ID_BEFORE.search(before) else None
+        # "ORD-…", "SKU#…": what _ID_BEFORE's last branch says, without a regex ("Tel:…" aside)
+        return None if _PHONE_LABEL.search(before) else head
+    labelled = last in _LABEL_ENDS or before.rstrip(" #:.\t")[-1:].isalpha()
+    if labelled and _ID_BEFORE.search(before) and not _PHONE_LABEL.search(before):
+        return head
     return None
 
 
@@ -261,7 +274,7 @@ def _first_token(run: str) -> int:
     return len(run) if space < 0 else space
 
 
-_PLAIN_SEPARATORS = frozenset(" -.()/")
+_PLAIN_SEPARATORS = frozenset(" -.()/\u2010\u2011\u2012\u2013\u2212")  # typographic dashes too
 
 
 def _looks_obfuscated(run: str) -> bool:
@@ -273,10 +286,13 @@ def _looks_obfuscated(run: str) -> bool:
     return len(groups) >= 6 and sum(len(g) == 1 for g in groups) >= 4
 
 
+_PLUS_SPLIT = re.compile(r"(?=\+\d)")  # a "+" before a digit starts a number; others are padding
+
+
 def _segments(run: str, offset: int) -> Iterator[tuple[list[tuple[str, int, int]], bool]]:
-    """Split a run at each "+": (digit groups with absolute offsets, international?)."""
+    """Split a run at each "+" that starts a number: (digit groups with absolute offsets, international?)."""
     start = 0
-    for piece in re.split(r"(?=\+)", run):
+    for piece in _PLUS_SPLIT.split(run):
         groups = [(m.group(), offset + start + m.start(), offset + start + m.end())
                   for m in _GROUP.finditer(piece)]
         if groups:
@@ -350,7 +366,7 @@ def find_numbers(text: str | Normalized, parser: NumberParser) -> Iterator[Found
     obfuscated."""
     normalized = text if isinstance(text, Normalized) else None
     text = text.text if isinstance(text, Normalized) else text
-    runs, scan = _candidates(unfold_lookalikes(text))
+    runs, scan = _candidates(_joined(unfold_lookalikes(text)))
     for run, offset, run_end in runs:
         vetoed = _vetoed_prefix(scan, offset, run_end, run)
         while vetoed is not None and vetoed < len(run):
@@ -363,14 +379,87 @@ def find_numbers(text: str | Normalized, parser: NumberParser) -> Iterator[Found
         if vetoed is not None:
             continue
         end = offset + len(run)
-        found = _split_cached(run, text[offset:end], parser)
+        run_parser = _parser_for_country(scan, offset, parser)
+        found = _split_cached(run, text[offset:end], run_parser)
+        if not any(number.valid for _s, _e, number in found) and _lost_plus(scan, offset, run):
+            # "( 34) 91 321 10 00": a country code in brackets whose "+" was lost.
+            found = [(start - 1, stop - 1, number) for start, stop, number in
+                     _split_cached("+" + run, "+" + text[offset:end], run_parser)
+                     if number.valid] or found
         for start, stop, number in found:
+            start = max(start, 0)
             start, stop = _with_bracket(scan, offset + start, offset + stop)
             disguised = normalized is not None and (
                 normalized.original_slice(start, stop) != text[start:stop])
             yield Found(start, stop, number.e164, number.region, number.type, number.valid,
                         number.obfuscated or disguised)
-    yield from _find_vanity(text, parser)
+    for start, end, digits in vanity.find(text):
+        parsed = parser.parse(digits, False)
+        if parsed:
+            yield _found(parsed[0], parsed[1], start, end, False)
+
+
+# Padding, not punctuation: "+" after a symbol or before a non-digit, "!"/"?" before a symbol
+# ("833@+!+555+!+0142"). Starts with a class, so the engine skips to the few candidates.
+_PLUS_PADDING = re.compile(
+    r"[+!?](?:(?<=[!@#$%^&*=~|+]\+)(?=\d)|(?<=\+)(?=[^\d\s])|(?<=[!?])(?=[^\w\s]))")
+_LINE_BREAK_JOIN = ("-\n", "\u2013\n", "\u2010\n", "\u2011\n")
+
+
+def _joined(scan: str) -> str:
+    """``scan`` with two disguises undone, keeping its length: a group joiner at the end of a
+    line ("(800) 555-⏎0142") and "+" used as padding between symbols ("@+!+555", where a
+    "+" would otherwise start a new number)."""
+    for joiner in _LINE_BREAK_JOIN:
+        if joiner in scan:
+            scan = scan.replace(joiner, joiner[0] + " ")
+    if _PLUS_PADDING.search(scan):
+        scan = _PLUS_PADDING.sub("~", scan)
+    return scan
+
+
+def _lost_plus(scan: str, offset: int, run: str) -> bool:
+    """Whether the run opens with a one-to-three-digit group closed by ")" right after a
+    "(": a country code whose "+" was lost ("( 34) 91 …")."""
+    if not scan[max(0, offset - 2) : offset].rstrip().endswith("("):
+        return False
+    close = run.find(")")
+    return 1 <= close <= 3 and run[:close].isdigit()
+
+
+_COUNTRY_BEFORE = re.compile(r"([^\W\d_]+(?:[ .'’-][^\W\d_]+){0,3})[ \t]*[:(\-–]?[ \t]*\(?$")
+
+
+@cache
+def _countries() -> dict[str, str]:
+    text = resources.files("detector").joinpath("data/countries.tsv").read_text("utf-8")
+    return dict(line.split("\t") for line in text.splitlines()
+                if line and not line.startswith("#"))
+
+
+def _parser_for_country(scan: str, offset: int, parser: NumberParser) -> NumberParser:
+    """``parser``, or one trying first the region of a country named just before the number
+    ("Australia: 1-800-555-269" is an Australian 1800 number)."""
+    before = scan[max(0, offset - 40) : offset].rstrip(" \t:(-–")
+    # The last word decides cheaply whether a country name can end here (most runs follow
+    # "call", "at", "number"…); only then is the whole name read.
+    space = max(before.rfind(" "), before.rfind("\n"), before.rfind("\t"))
+    if before[space + 1 :].lower() not in _country_last_words():
+        return parser
+    match = _COUNTRY_BEFORE.search(before)
+    if match is None:
+        return parser
+    words = match.group(1).lower().replace("’", "'").split()
+    for first in range(len(words)):  # the longest name ending at the number first
+        region = _countries().get(" ".join(words[first:]))
+        if region:
+            return parser.with_region(region)
+    return parser
+
+
+@cache
+def _country_last_words() -> frozenset[str]:
+    return frozenset(name.split()[-1] for name in _countries())
 
 
 def _candidates(scan: str) -> tuple[list[tuple[str, int, int]], str]:
@@ -433,7 +522,7 @@ def _only_date(run: str) -> bool:
 
 
 def _enough_digits(run: str) -> bool:
-    if "+" in run:
+    if "+" in run and _PLUS_SPLIT.search(run):
         return True
     return len(run) >= MIN_DIGITS and (run.isdigit() or sum(map(str.isdigit, run)) >= MIN_DIGITS)
 
@@ -465,24 +554,6 @@ def _split_run(run: str, original: str, parser: NumberParser
             printed = run[start:end]
             obfuscated = _looks_obfuscated(printed) or printed != original[start:end]
             yield start, end, _found(number, valid, start, end, obfuscated)
-
-
-def _find_vanity(text: str, parser: NumberParser) -> Iterator[Found]:
-    if not _VANITY_HINT.search(text):
-        return
-    for match in _VANITY.finditer(text):
-        letters = {char for char in match.group() if char.isalpha()}
-        if letters <= {"X"}:
-            continue  # "1-888-XXX-XXXX" is a masked number, not a vanity one
-        converted = phonenumbers.convert_alpha_characters_in_number(match.group())
-        digits = "".join(char for char in converted if char.isdigit())
-        if digits.startswith("1"):
-            digits = digits[:11]
-        else:
-            digits = digits[:10]
-        parsed = parser.parse(digits, False)
-        if parsed:
-            yield _found(parsed[0], parsed[1], match.start(), match.end(), False)
 
 
 def _found(number: phonenumbers.PhoneNumber, valid: bool, start: int, end: int,

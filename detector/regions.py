@@ -6,6 +6,8 @@ import re
 
 import phonenumbers
 
+from detector.language import LANGUAGE_REGION
+
 DEFAULT_REGION = "US"
 _LANG_REGION = re.compile(r"^[a-z]{2,3}[-_]([a-z]{2})\b", re.IGNORECASE)
 # Generic TLDs and ccTLDs used as generic ones tell nothing about the audience.
@@ -23,10 +25,11 @@ def region_from_host(host: str) -> str | None:
 
 
 def region_from_language(language: str | None) -> str | None:
-    """``en-GB`` → ``GB``; a bare language names no region."""
+    """``en-GB`` → ``GB``; a bare language, its main country (``it`` → ``IT``, ``hi`` →
+    ``IN``); English alone names no region."""
     match = _LANG_REGION.match(language or "")
     if not match:
-        return None
+        return LANGUAGE_REGION.get((language or "").strip().lower()[:2])
     region = match.group(1).upper()
     return region if phonenumbers.country_code_for_region(region) else None
 

@@ -159,6 +159,18 @@ def test_bundled_brands_without_phone_support(
     assert (result.kind, result.brand, result.entry) == ("domain", brand, None)
 
 
+def test_every_bundled_brand_names_a_sector(bundled: allowlist.Allowlist) -> None:
+    assert [b.name for b in bundled.brands if b.sector not in allowlist.SECTORS] == []
+
+
+def test_sector_is_loaded_and_optional(tmp_path: Path) -> None:
+    write(tmp_path, "acme.toml", VALID.replace("phone_support = true",
+                                               'phone_support = true\nsector = "printer"'))
+    write(tmp_path, "other.toml", 'name = "Other"\n')
+    loaded = allowlist.load(tmp_path)
+    assert (loaded.brand("Acme").sector, loaded.brand("Other").sector) == ("printer", None)
+
+
 def test_bundled_digest_is_stable_and_tracks_content(tmp_path: Path) -> None:
     first, second = allowlist.load(), allowlist.load()
     assert first.digest == second.digest
@@ -315,6 +327,12 @@ def only_problem(folder: Path) -> allowlist.Problem:
         ('"acme.example"', '"acme.example", "ACME.example"', "domains", "listed twice"),
         ("phone_support = true", 'phone_support = "no"', "phone_support", "true or false"),
         ("phone_support = true", "phone_support = false", "phone_support", "contradicts"),
+        ("phone_support = true", 'phone_support = true\nsector = "airlines"', "sector",
+         "unknown sector 'airlines' (did you mean 'airline'?)"),
+        ("phone_support = true", 'phone_support = true\nsector = "knitting"', "sector",
+         "unknown sector 'knitting' (one of: accounting, airline"),
+        ("phone_support = true", "phone_support = true\nsector = 3", "sector",
+         "sector must be a string"),
         ('"+18002263669"', '"call us"', "number =", "does not parse as a phone number"),
         ('"+18002263669"', '"+1 123 456 7890"', "number =", "not a valid phone number"),
         ('"+18002263669"', "18002263669", "number =", "number must be a string"),

@@ -110,7 +110,8 @@ def _candidates_reference(scan: str) -> list[tuple[str, int, int]]:
     runs = []
     for match in _OLD_CANDIDATE.finditer(masked):
         run = match.group()
-        if "+" not in run and sum(map(str.isdigit, run)) < numbers.MIN_DIGITS:
+        international = re.search(r"\+\d", run) is not None  # other "+" are padding
+        if not international and sum(map(str.isdigit, run)) < numbers.MIN_DIGITS:
             continue
         if "+" not in run and numbers._DATE.match(run.strip("()[] ")):
             continue

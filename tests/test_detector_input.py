@@ -147,7 +147,7 @@ def test_malformed_html(page: str, al: allowlist.Allowlist) -> None:
     report = detector.analyze(page, allowlist=al)
     assert [n.e164 for n in report.numbers] == [SCAM]
     assert report.brands == ["Norton"]
-    assert report.verdict == "flagged"
+    assert report.verdict == "suspicious"  # an unverified number with no scam trait (issue 12)
 
 
 def test_only_comments(al: allowlist.Allowlist) -> None:
@@ -183,7 +183,7 @@ def test_plain_text_page(al: allowlist.Allowlist) -> None:
     report = detector.analyze(text, allowlist=al, content_type="text/plain")
     assert report.title == "Norton Renewal Helpline"
     assert [n.e164 for n in report.numbers] == [SCAM]
-    assert report.verdict == "flagged"
+    assert report.verdict == "suspicious"  # an unverified number with no scam trait (issue 12)
 
 
 # -- unsupported input -----------------------------------------------------------------------
@@ -229,10 +229,11 @@ PAGE = ("<html><head>{meta}<title>Norton Café renewal help</title></head><body>
 ASCII_PUNCT = str.maketrans({"’": "'", "—": "-", "“": '"', "”": '"'})
 
 
-def _check(report: detector.PageReport) -> None:
+def _check(report: detector.PageReport, verdict: str = "suspicious") -> None:
     assert report.brands == ["Norton"]
     assert [n.e164 for n in report.numbers] == [SCAM]
-    assert report.verdict == "flagged"
+    assert (report.numbers[0].status, report.numbers[0].advertised) == ("unverified", True)
+    assert report.verdict == verdict  # an unverified number with no scam trait (issue 12)
 
 
 @pytest.mark.parametrize(("data", "content_type"), [
@@ -274,15 +275,16 @@ def test_utf16_page_is_read(al: allowlist.Allowlist) -> None:
     assert report.title == "Norton Café renewal help"
 
 
-@pytest.mark.parametrize("text", [
+@pytest.mark.parametrize(("text", "verdict"), [
     pytest.param("Norton Help\nNorton support: donâ€™t wait, call 1-888-276-4410 now.\n",
-                 id="cp1252-mojibake"),
+                 "suspicious", id="cp1252-mojibake"),
+    # "24/7" is urgency, a scam trait: flagged
     pytest.param("Norton Help\nNorton support â€“ call â˜Ž 1-888-276-4410 â€” 24/7.\n",
-                 id="mojibake-around-number"),
+                 "flagged", id="mojibake-around-number"),
 ])
-def test_mojibake_text(text: str, al: allowlist.Allowlist) -> None:
+def test_mojibake_text(text: str, verdict: str, al: allowlist.Allowlist) -> None:
     report = detector.analyze(text.encode(), allowlist=al, content_type="text/plain")
-    _check(report)
+    _check(report, verdict)
     assert "â€" not in report.numbers[0].context
 
 
@@ -322,7 +324,7 @@ def test_twenty_megabyte_page_is_truncated(al: allowlist.Allowlist) -> None:
     report = detector.analyze(data, allowlist=al)
     assert report.reason_codes()[-1] == "page_truncated"
     assert [n.e164 for n in report.numbers] == [SCAM]  # the late number is past the cap
-    assert report.verdict == "flagged"
+    assert report.verdict == "suspicious"  # an unverified number with no scam trait (issue 12)
 
 
 @pytest.mark.parametrize("offset", [0, 1, 2])

@@ -38,6 +38,7 @@ class PageResult:
     error: str | None = None
     labelled_numbers: list[str] = field(default_factory=list)  #: dialable ones only
     missed_numbers: list[str] = field(default_factory=list)
+    kind: str = ""  #: the label's ``kind`` ("forum-spam", "scam-warning"…), "" when absent
 
     @property
     def predicted_flag(self) -> bool:
@@ -121,7 +122,8 @@ def evaluate(corpus: Path, allowlist: Allowlist) -> Iterator[PageResult]:
     """Analyse every labelled page of ``corpus``, in label order."""
     for label in read_labels(corpus):
         path = corpus / "pages" / label["file"]
-        result = PageResult(label["file"], label["expected"], None)
+        result = PageResult(label["file"], label["expected"], None,
+                            kind=str(label.get("kind") or ""))
         try:
             result.report = detector.analyze(
                 path.read_bytes(),
@@ -144,7 +146,8 @@ def _score_numbers(result: PageResult, labelled: list[str]) -> None:
         if dialable is None:
             continue
         result.labelled_numbers.append(printed)
-        if not any(_same_number(dialable, number.e164) for number in found):
+        if not any(_same_number(dialable, number.e164) or _same_digits(printed, number.e164)
+                   for number in found):
             result.missed_numbers.append(printed)
 
 
@@ -164,6 +167,19 @@ def dialable_number(printed: str, region: str) -> phonenumbers.PhoneNumber | Non
         return phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
         return None
+
+
+def _same_digits(printed: str, e164: str) -> bool:
+    """The label's digits are the number's, with or without its country code or trunk "0"
+    ("1-800-538-2583" is +18005382583 even when the page's region reads it otherwise)."""
+    digits = re.sub(r"\D", "", phonenumbers.convert_alpha_characters_in_number(printed))
+    digits = digits.removeprefix("00")
+    try:
+        found = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return False
+    national = phonenumbers.national_significant_number(found)
+    return digits in (f"{found.country_code}{national}", national, "0" + national)
 
 
 def _same_number(label: phonenumbers.PhoneNumber, e164: str) -> bool:
@@ -192,3 +208,43 @@ def summarize(results: list[PageResult]) -> Summary:
         numbers_found=sum(len(r.labelled_numbers) - len(r.missed_numbers) for r in results),
         errors=sum(r.error is not None for r in results),
     )
+
+
+@dataclass(slots=True)
+class KindSummary:
+    """The figures of the pages of one ``kind``, so weak spots show."""
+
+    kind: str
+    summary: Summary
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, **self.summary.to_dict()}
+
+
+def summarize_by_kind(results: list[PageResult]) -> list[KindSummary]:
+    """One :class:`Summary` per label ``kind`` (pages without one under ``"-"``), in order of
+    decreasing page count, then by name."""
+    by_kind: dict[str, list[PageResult]] = {}
+    for result in results:
+        by_kind.setdefault(result.kind or "-", []).append(result)
+    ordered = sorted(by_kind.items(), key=lambda item: (-len(item[1]), item[0]))
+    return [KindSummary(kind, summarize(group)) for kind, group in ordered]
+
+
+def kind_table(kinds: list[KindSummary]) -> list[str]:
+    """``kinds`` as aligned text rows: pages, flagged right/wrong, precision, recall, number
+    recall ("-" where a kind has nothing to measure)."""
+    width = max([len(k.kind) for k in kinds] + [4])
+    rows = [f"{'kind':{width}}  pages  TP  FP  FN  precision  recall  numbers"]
+    for entry in kinds:
+        summary = entry.summary
+        flagged = summary.true_positives + summary.false_positives
+        positives = summary.true_positives + summary.false_negatives
+        precision = f"{summary.precision:.3f}" if flagged else "-"
+        recall = f"{summary.recall:.3f}" if positives else "-"
+        numbers = (f"{summary.numbers_found}/{summary.numbers_labelled}"
+                   if summary.numbers_labelled else "-")
+        rows.append(f"{entry.kind:{width}}  {summary.pages:5}  {summary.true_positives:2}  "
+                    f"{summary.false_positives:2}  {summary.false_negatives:2}  {precision:>9}  "
+                    f"{recall:>6}  {numbers:>7}")
+    return rows

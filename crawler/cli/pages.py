@@ -100,7 +100,13 @@ def eval_command(corpus: str, allowlist_layers: Selection, output_format: str,
     """
     from pathlib import Path
 
-    from crawler.checks.evaluate import CorpusError, evaluate, summarize
+    from crawler.checks.evaluate import (
+        CorpusError,
+        evaluate,
+        kind_table,
+        summarize,
+        summarize_by_kind,
+    )
 
     al = load_allowlist(allowlist_layers)
     results = []
@@ -111,9 +117,12 @@ def eval_command(corpus: str, allowlist_layers: Selection, output_format: str,
     except CorpusError as error:
         raise InputError(str(error)) from None
     summary = summarize(results)
+    kinds = summarize_by_kind(results)
     if output_format == "json":
-        click.echo(json.dumps({"summary": summary.to_dict()}))
+        click.echo(json.dumps({"summary": summary.to_dict(),
+                               "kinds": [kind.to_dict() for kind in kinds]}))
     else:
+        click.echo("\n".join(kind_table(kinds)))
         click.echo(
             f"precision {summary.precision:.3f}  recall {summary.recall:.3f}  "
             f"({summary.true_positives} TP, {summary.false_positives} FP, "
