@@ -14,8 +14,9 @@ from typing import Self
 
 from crawlhelp import CrawlResult, run_scamlines
 
-#: What a fake-support page needs to be flagged: a brand and an unverified toll-free number.
-SCAM_TEXT = "Netflix customer support helpline: call Netflix support at 1-888-555-0199 now"
+#: What a fake-support page needs to be flagged: a brand, an unverified number presented as its
+#: support line, and a scam trait (here the "toll free customer support" pitch).
+SCAM_TEXT = "Netflix toll free customer support helpline: call Netflix support at 1-888-555-0199 now"
 SCAM_E164 = "+18885550199"
 
 Reply = bytes | Callable[[socket.socket], None]
