@@ -63,8 +63,10 @@ def scan_command(config_path: str, output_format: str, quiet: bool, fail_on_new:
     so the scan runs the same from any directory. Only one scan (or rescan) runs on a
     database at a time: a second one exits 2 at once, naming the pid holding it.
 
-    The summary ends with the diff against the previous finished scan of the same file
-    (see `scamlines diff`). Exit status: 0 ok; 1 with --fail-on-new when a finding is
+    A [discovery] table searches first (as `scamlines discover`) and adds the candidate
+    URLs to the seeds; a failing search is reported and the seeds are crawled anyway.
+    Progress goes to stderr (not with --quiet). The summary ends with the diff against the
+    previous finished scan of the same file (see `scamlines diff`). Exit status: 0 ok; 1 with --fail-on-new when a finding is
     newly flagged; 2 for errors (configuration, lock, database, a failed crawl).
     """
     from crawler.scans.config import ScanConfigError, load_scan_config
@@ -76,8 +78,13 @@ def scan_command(config_path: str, output_format: str, quiet: bool, fail_on_new:
         config = load_scan_config(config_path)
     except ScanConfigError as error:
         raise InputError(f"the scan configuration has problems:\n{error}") from None
+    def warn(outcome: Any) -> None:  # a [discovery] query that failed, as discover says it
+        if not quiet and not outcome.worked:
+            click.echo(f"warning: discovery: \"{outcome.query}\": {outcome.error}", err=True)
+
     extras = ScanExtras(allow_hosts, resolve_pins(resolve), resolve_only,
-                        setting_values(set_values))
+                        setting_values(set_values), progress_interval=0.0 if quiet else 5.0,
+                        on_query=warn)
     try:
         summary = run_scan(config, extras)
     except (ScanBusy, ScanError) as error:
