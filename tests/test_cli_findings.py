@@ -314,3 +314,27 @@ def test_numbers_unknown_brand_lists_the_known(report_db: Path) -> None:
     result = run_cli("numbers", "--brand", "Acme", "--db", report_db)
     assert result.exit_code == 2
     assert "--brand 'Acme'" in result.stderr and "Amazon" in result.stderr
+
+
+# --- progress lines ------------------------------------------------------------------------------
+
+
+def test_ticker_writes_periodic_lines_and_the_end() -> None:
+    from crawler.ticker import Ticker
+
+    stream = io.StringIO()
+    quiet = Ticker("rescan", "pages", interval=3600, stream=stream)
+    for done in range(1, 5):
+        quiet(done, 4)
+    assert stream.getvalue() == ""  # nothing before the first interval, so no end line either
+    ticker = Ticker("rescan", "pages", interval=0, stream=stream)
+    ticker(2, 4)
+    ticker(4, 4, "3 flagged")
+    assert stream.getvalue().splitlines() == ["[0:00] rescan: 2 of 4 pages",
+                                              "[0:00] rescan: 4 of 4 pages, 3 flagged"]
+
+
+def test_rescan_quiet_prints_no_progress(report_db: Path) -> None:
+    result = run_cli("rescan", "--db", report_db, "--quiet")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "" and result.stdout.startswith("Rescan run ")

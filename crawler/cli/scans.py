@@ -246,8 +246,9 @@ def _triage_line(finding: dict[str, Any]) -> str:
               help="Re-analyse every stored page (latest capture of each) instead; the diff "
                    "then lists pages the base run did not see as back.")
 @format_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress lines on stderr.")
 def rescan_command(db: str, allowlist_path: str | None, base_run: int | None, all_pages: bool,
-                   output_format: str) -> None:
+                   output_format: str, quiet: bool) -> None:
     """Re-judge stored pages with the current allowlist and detector, fetching nothing.
 
     Records a new run (kind rescan) over the same captures and prints its diff against the
@@ -258,11 +259,13 @@ def rescan_command(db: str, allowlist_path: str | None, base_run: int | None, al
 
     from crawler.scans.lock import ScanBusy
     from crawler.scans.rescan import RescanError, run_rescan
+    from crawler.ticker import Ticker
 
     _history_store(db).close()  # a missing or foreign database is exit 2 before the lock
     try:
         summary = run_rescan(Path(db).resolve(), allowlist_path, base_run=base_run,
-                             all_pages=all_pages)
+                             all_pages=all_pages,
+                             on_progress=None if quiet else Ticker("rescan", "pages"))
     except (RescanError, ScanBusy) as error:
         raise InputError(str(error)) from None
     echo_summary(summary, output_format)
