@@ -39,7 +39,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def execute(db: Path, sql: str, **params: Any) -> list[dict[str, Any]]:
     """Run a canned query; its :named parameters default to "" (as Datasette's empty form)."""
-    values = {name: "" for name in re.findall(r"(?<!:):(\w+)", sql)} | params
+    values = dict.fromkeys(re.findall(r"(?<!:):(\w+)", sql), "") | params
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
     try:
