@@ -15,11 +15,24 @@ from typing import Any
 
 from .hosts import hostname_error, normalise_host
 from .model import Brand, NumberEntry, Problem
+from .numberfields import NumberFields, toml_type
 from .phones import NumberError, parse_e164
 from .source import SourceMap
+from .urls import url_problem
 
-TOP_KEYS = ("name", "aliases", "domains", "phone_support", "numbers")
-NUMBER_KEYS = ("number", "use", "source", "verified_on", "retired")
+TOP_KEYS = ("name", "aliases", "domains", "phone_support", "phone_support_source", "numbers")
+NUMBER_KEYS = (
+    "number",
+    "use",
+    "source",
+    "sources",
+    "source_kind",
+    "document",
+    "verified_on",
+    "retired",
+    "vanity",
+    "country",
+)
 
 
 @dataclass
@@ -34,6 +47,7 @@ class ParsedFile:
     name_line: int = 1
     domain_lines: dict[str, int] = field(default_factory=dict)
     number_lines: dict[str, int] = field(default_factory=dict)
+    support_line: int = 0  # line of phone_support_source (0: none)
 
 
 def parse_brand(file: str, slug: str, data: dict[str, Any], source: SourceMap) -> ParsedFile:
@@ -55,12 +69,20 @@ class _BrandChecker:
         aliases = self.strings(data, "aliases")
         domains = self.domains(data)
         phone_support = self.boolean(data, "phone_support")
+        support_sources = self.phone_support_sources(data, phone_support)
         numbers = self.numbers(data, name or "")
         if phone_support is False:
             self.no_phone_support(data.get("numbers"))
-        if name is not None and not self.parsed.problems:
+        if name is not None and not any(p.blocking for p in self.parsed.problems):
             self.parsed.brand = Brand(
-                name, slug, aliases, domains, phone_support, numbers, self.parsed.file
+                name,
+                slug,
+                aliases,
+                domains,
+                phone_support,
+                numbers,
+                self.parsed.file,
+                phone_support_sources=support_sources,
             )
         return self.parsed
 
@@ -73,7 +95,7 @@ class _BrandChecker:
             return None
         name = data["name"]
         if not isinstance(name, str):
-            self.report(line, f"name must be a string, not {_toml_type(name)}")
+            self.report(line, f"name must be a string, not {toml_type(name)}")
             return None
         if not name.strip():
             self.report(line, "name is empty")
@@ -87,7 +109,7 @@ class _BrandChecker:
         if not isinstance(values, list):
             self.report(
                 self.source.line(key),
-                f"{key} must be an array of strings, not {_toml_type(values)}",
+                f"{key} must be an array of strings, not {toml_type(values)}",
             )
             return ()
         good = []
@@ -95,7 +117,7 @@ class _BrandChecker:
             if not isinstance(value, str):
                 self.report(
                     self.source.line(key),
-                    f"{key}[{position}] must be a string, not {_toml_type(value)}",
+                    f"{key}[{position}] must be a string, not {toml_type(value)}",
                 )
             elif not value.strip():
                 self.report(self.source.line(key, value=value), f"{key}[{position}] is empty")
@@ -125,9 +147,38 @@ class _BrandChecker:
         value = data.get(key)
         if value is not None and not isinstance(value, bool):
             line = self.source.line(key, table=table, index=index)
-            self.report(line, f"{key} must be true or false, not {_toml_type(value)}")
+            self.report(line, f"{key} must be true or false, not {toml_type(value)}")
             return None
         return value
+
+    def phone_support_sources(
+        self, data: dict[str, Any], phone_support: bool | None
+    ) -> tuple[str, ...]:
+        """``phone_support_source``: a URL or an array of URLs; required with ``false``."""
+        line = self.source.line("phone_support_source")
+        if "phone_support_source" in data:
+            self.parsed.support_line = line
+        if "phone_support_source" not in data:
+            if phone_support is False:  # weak provenance, as for a number: loaded, reported
+                message = (
+                    "phone_support = false needs phone_support_source: the brand page that "
+                    "says it has no phone support"
+                )
+                line = self.source.line("phone_support")
+                self.parsed.problems.append(Problem(self.parsed.file, line, message, blocking=False))
+            return ()
+        if "phone_support" not in data:
+            self.report(line, "phone_support_source without phone_support")
+        value = data["phone_support_source"]
+        values = value if isinstance(value, list) else [value]
+        urls = []
+        for item in values:
+            problem = url_problem(item)
+            if problem:
+                self.report(line, f"phone_support_source {problem}")
+            else:
+                urls.append(item.strip())
+        return tuple(urls)
 
     def no_phone_support(self, listed: object) -> None:
         # Counted from the raw tables, so that even numbers with problems of their own count.
@@ -161,12 +212,30 @@ class _BrandChecker:
         self.unknown_keys(table, NUMBER_KEYS, "numbers", index)
         e164, line = self.number_value(table, index)
         use = self.text(table, index, "use", required=False)
-        source = self.text(table, index, "source", required=True)
+        fields = NumberFields(table, index, self.source, self.report)
+        sources = fields.sources()
+        source_kind, document = fields.source_kind()
+        vanity = fields.vanity(e164)
+        country = fields.country(e164)
         verified_on = self.date(table, index, "verified_on")
         retired = self.boolean(table, "retired", "numbers", index)
         if len(self.parsed.problems) > before or e164 is None or verified_on is None:
             return None
-        return NumberEntry(e164, brand, use or "", source or "", verified_on, bool(retired), line)
+        return NumberEntry(
+            e164,
+            brand,
+            use or "",
+            sources[0],
+            verified_on,
+            bool(retired),
+            line,
+            sources=sources,
+            source_kind=source_kind,
+            document=document,
+            vanity=vanity,
+            country=country,
+            file=self.parsed.file,
+        )
 
     def number_value(self, table: dict[str, Any], index: int) -> tuple[str | None, int]:
         line = self.source.line("number", table="numbers", index=index)
@@ -175,7 +244,7 @@ class _BrandChecker:
             self.report(line, "missing required key 'number' in this [[numbers]] table")
             return None, line
         if not isinstance(value, str):
-            self.report(line, f"number must be a string, not {_toml_type(value)}")
+            self.report(line, f"number must be a string, not {toml_type(value)}")
             return None, line
         try:
             e164 = parse_e164(value)
@@ -197,7 +266,7 @@ class _BrandChecker:
                 self.report(line, f"missing required key {key!r} in this [[numbers]] table")
             return None
         if not isinstance(value, str):
-            self.report(line, f"{key} must be a string, not {_toml_type(value)}")
+            self.report(line, f"{key} must be a string, not {toml_type(value)}")
             return None
         if required and not value.strip():
             self.report(line, f"{key} is empty")
@@ -212,7 +281,7 @@ class _BrandChecker:
         elif isinstance(value, str):
             self.report(line, f"{key} must be a TOML date, not a string (drop the quotes)")
         elif isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
-            self.report(line, f"{key} must be a date (YYYY-MM-DD), not {_toml_type(value)}")
+            self.report(line, f"{key} must be a date (YYYY-MM-DD), not {toml_type(value)}")
         else:
             return value
         return None
@@ -223,21 +292,3 @@ def _unknown(key: str, allowed: tuple[str, ...]) -> str:
     close = difflib.get_close_matches(key, allowed, n=1)
     hint = f"did you mean {close[0]!r}?" if close else f"expected one of: {', '.join(allowed)}"
     return f"unknown key {key!r} ({hint})"
-
-
-def _toml_type(value: object) -> str:
-    """The TOML name of a decoded value's type, for messages."""
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, datetime.datetime):
-        return "a date-time"
-    names = {
-        str: "a string",
-        int: "an integer",
-        float: "a float",
-        list: "an array",
-        dict: "a table",
-        datetime.date: "a date",
-        datetime.time: "a time",
-    }
-    return names.get(type(value), type(value).__name__)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from .hosts import looks_like_host, normalise_host, parent_domains
-from .model import Brand, LookupResult, NumberEntry
+from .model import Brand, LookupResult, NumberEntry, Problem
 from .phones import query_e164
 
 
@@ -16,10 +16,20 @@ class Allowlist:
     label of the host), so checking each number and link of a crawled page stays cheap.
     """
 
-    def __init__(self, brands: Iterable[Brand], *, path: str, digest: str) -> None:
+    def __init__(
+        self,
+        brands: Iterable[Brand],
+        *,
+        path: str,
+        digest: str,
+        layers: tuple[str, ...] = (),
+        notices: tuple[Problem, ...] = (),
+    ) -> None:
         self.brands: tuple[Brand, ...] = tuple(sorted(brands, key=lambda b: b.name.casefold()))
-        self.path = path
+        self.path = path  #: the layers' paths, joined with os.pathsep
         self.digest = digest
+        self.layers = layers  #: layer names, bottom first ("bundled", then paths)
+        self.notices = notices  #: non-blocking problems found while loading
         self._names: dict[str, Brand] = {}
         self._numbers: dict[str, NumberEntry] = {}
         self._number_brands: dict[str, Brand] = {}

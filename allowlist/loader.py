@@ -1,66 +1,197 @@
-"""Read a folder of brand files, check every rule, and build the :class:`Allowlist`."""
+"""Read layers of brand files, check every rule, and build the :class:`Allowlist`.
+
+A *layer* is a folder of brand files (or one file). The bundled data (``allowlist/data``,
+layer ``"bundled"``) comes first unless ``bundled=False``; each path given is stacked on
+top of it in order (:mod:`allowlist.layers`).
+"""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
+import logging
+import os
 import re
 import tomllib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .brandfile import ParsedFile, parse_brand
 from .crosscheck import cross_check
+from .freshness import DEFAULT_MAX_AGE_DAYS, coverage_warnings, stale_warnings
 from .index import Allowlist
-from .model import AllowlistError, Brand, Problem
+from .layers import Layer, merge
+from .model import BUNDLED, AllowlistError, Brand, Problem
 from .source import SourceMap
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+#: The environment variable naming extra layers, separated by :data:`os.pathsep`.
+ENV_VAR = "SCAMLINES_ALLOWLIST"
+
+logger = logging.getLogger(__name__)
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+
+PathLike = str | Path
 
 
 @dataclass
 class _Reading:
     path: str
+    layers: list[str] = field(default_factory=list)
     brands: list[Brand] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     digest: str = ""
 
 
-def load(path: str | Path | None = None) -> Allowlist:
-    """Load the allowlist in folder ``path`` (or one ``.toml`` file; ``None``: bundled data).
+@dataclass(frozen=True)
+class Selection:
+    """Which layers to load: ``paths`` stacked in order on the bundled data, or on nothing
+    when ``bundled`` is false. The one value every command, crawl and scan passes around
+    (it is picklable, so the page worker process gets it as it is)."""
 
-    Raises :class:`AllowlistError` listing every problem when any file breaks a rule: a
-    crawl must not run against an allowlist that silently dropped a brand or a number.
+    paths: tuple[str, ...] = ()
+    bundled: bool = True
+
+    @classmethod
+    def of(cls, paths: Iterable[PathLike] = (), *, bundled: bool = True) -> Selection:
+        """A selection of ``paths`` (as strings, in order)."""
+        return cls(tuple(str(path) for path in paths), bundled)
+
+    def load(self) -> Allowlist:
+        """:func:`load` these layers."""
+        return load(*self.paths, bundled=self.bundled)
+
+    def validate(self, **kwargs: Any) -> list[Problem]:
+        """:func:`validate` these layers (``max_age_days``, ``today``)."""
+        return validate(*self.paths, bundled=self.bundled, **kwargs)
+
+    def check(self, **kwargs: Any) -> Checked:
+        """:func:`check` these layers (``max_age_days``, ``today``)."""
+        return check(*self.paths, bundled=self.bundled, **kwargs)
+
+    def describe(self) -> str:
+        """``the bundled allowlist + mine/`` for messages."""
+        parts = (["the bundled allowlist"] if self.bundled else []) + list(self.paths)
+        return " + ".join(parts) or "an empty allowlist"
+
+
+def load(*paths: PathLike | None, bundled: bool = True) -> Allowlist:
+    """Load the bundled allowlist with the layers in ``paths`` (folders or ``.toml`` files)
+    stacked on top, in order; ``bundled=False`` loads ``paths`` alone.
+
+    Raises :class:`AllowlistError` listing every blocking problem when a file breaks a
+    rule: a crawl must not run against an allowlist that silently dropped a brand or a
+    number. Numbers whose provenance is too weak are loaded and logged, and kept in
+    :attr:`Allowlist.notices` (``validate`` fails on them).
     """
-    reading = _read(path)
-    if reading.problems:
-        raise AllowlistError(reading.problems)
-    return Allowlist(reading.brands, path=reading.path, digest=reading.digest)
+    reading = _read(paths, bundled)
+    if any(problem.blocking for problem in reading.problems):
+        # Every error, the non-blocking ones too: whoever fixes the files sees them all at once.
+        raise AllowlistError([p for p in reading.problems if p.severity == "error"])
+    for problem in reading.problems:
+        logger.warning("%s", problem)
+    return Allowlist(
+        reading.brands,
+        path=reading.path,
+        digest=reading.digest,
+        layers=tuple(reading.layers),
+        notices=tuple(reading.problems),
+    )
 
 
-def validate(path: str | Path | None = None) -> list[Problem]:
-    """Every problem in the allowlist at ``path`` (a missing path is a problem too)."""
-    return _read(path).problems
+def validate(
+    *paths: PathLike | None,
+    bundled: bool = True,
+    max_age_days: int = DEFAULT_MAX_AGE_DAYS,
+    today: datetime.date | None = None,
+) -> list[Problem]:
+    """Every problem of the layers :func:`load` would read, warnings included: numbers
+    checked more than ``max_age_days`` before ``today``, brands with phone support and no
+    number (a missing path is a problem too)."""
+    return check(*paths, bundled=bundled, max_age_days=max_age_days, today=today).problems
 
 
-def _read(path: str | Path | None) -> _Reading:
-    root = DATA_DIR if path is None else Path(path)
-    reading = _Reading(str(root))
-    files = _toml_files(root, reading)
+@dataclass(frozen=True)
+class Checked:
+    """What :func:`check` found: every problem, and the allowlist when it loads (``None``
+    when a blocking problem stops it)."""
+
+    problems: list[Problem]
+    allowlist: Allowlist | None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.severity == "warning"]
+
+
+def check(
+    *paths: PathLike | None,
+    bundled: bool = True,
+    max_age_days: int = DEFAULT_MAX_AGE_DAYS,
+    today: datetime.date | None = None,
+) -> Checked:
+    """:func:`validate`'s problems and the loaded allowlist together, logging nothing."""
+    reading = _read(paths, bundled)
+    if any(problem.blocking for problem in reading.problems):
+        return Checked(reading.problems, None)
+    loaded = Allowlist(
+        reading.brands,
+        path=reading.path,
+        digest=reading.digest,
+        layers=tuple(reading.layers),
+        notices=tuple(reading.problems),
+    )
+    today = today or datetime.date.today()
+    extra = stale_warnings(reading.brands, max_age_days, today)
+    extra += coverage_warnings(reading.brands)
+    return Checked(_sorted(reading.problems + extra), loaded)
+
+
+def paths_from_env(environ: Mapping[str, str] | None = None) -> list[str]:
+    """The layers named by ``SCAMLINES_ALLOWLIST`` (os.pathsep-separated; empty parts skipped)."""
+    value = (os.environ if environ is None else environ).get(ENV_VAR, "")
+    return [part for part in value.split(os.pathsep) if part.strip()]
+
+
+def _read(paths: tuple[PathLike | None, ...], bundled: bool) -> _Reading:
+    roots = [(BUNDLED, DATA_DIR)] if bundled else []
+    roots += [(str(path), Path(path)) for path in paths if path is not None]
+    reading = _Reading(os.pathsep.join(str(root) for _, root in roots))
     digest = hashlib.sha256()
-    parsed_files = []
-    for file in files:
-        parsed = _read_file(file, digest)
-        parsed_files.append(parsed)
-        reading.problems += parsed.problems
-        if parsed.brand is not None:
-            reading.brands.append(parsed.brand)
-    reading.problems += cross_check(parsed_files)
-    # Stable: problems on one line keep the order they were found in.
-    reading.problems.sort(key=lambda problem: (problem.file, problem.line))
+    layers = []
+    for position, (name, root) in enumerate(roots):
+        if position:  # one layer hashes as it always did; a stack also hashes its seams
+            digest.update(b"\0layer\0")
+        layer = _read_layer(name, root, reading, digest)
+        layers.append(layer)
+        reading.layers.append(name)
+    merged = merge(layers)
+    reading.brands = merged.brands
+    reading.problems = _sorted(reading.problems + merged.problems)
     reading.digest = digest.hexdigest()
     return reading
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    # Stable: problems on one line keep the order they were found in.
+    return sorted(problems, key=lambda problem: (problem.file, problem.line))
+
+
+def _read_layer(name: str, root: Path, reading: _Reading, digest: hashlib._Hash) -> Layer:
+    layer = Layer(name)
+    for file in _toml_files(root, reading):
+        parsed = _read_file(file, digest)
+        layer.files.append(parsed)
+        reading.problems += parsed.problems
+    reading.problems += cross_check(layer.files)
+    return layer
 
 
 def _toml_files(root: Path, reading: _Reading) -> list[Path]:

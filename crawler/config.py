@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from allowlist.loader import Selection
 from crawler.netguard import AllowedHost, parse_allowed_host
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ class CrawlConfig:
 
     db: Path
     db_timeout: float = 30.0
-    allowlist: str | None = None
+    allowlist: Selection = field(default_factory=Selection)
     seeds: tuple[str, ...] = ()
     max_pages: int = 1000
     follow_links: bool = True
@@ -51,7 +52,10 @@ class CrawlConfig:
         config = cls(
             db=Path(settings.get("SCAMLINES_DB") or "scamlines.db").expanduser().absolute(),
             db_timeout=settings.getfloat("SCAMLINES_DB_TIMEOUT", 30.0),
-            allowlist=settings.get("SCAMLINES_ALLOWLIST") or None,
+            allowlist=Selection.of(
+                _strings(settings.getlist("SCAMLINES_ALLOWLIST")),
+                bundled=settings.getbool("SCAMLINES_ALLOWLIST_BUNDLED", True),
+            ),
             seeds=tuple(_strings(settings.getlist("SCAMLINES_SEEDS"))),
             max_pages=settings.getint("SCAMLINES_MAX_PAGES", 1000),
             follow_links=settings.getbool("SCAMLINES_FOLLOW_LINKS", True),

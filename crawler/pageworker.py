@@ -26,10 +26,11 @@ import queue
 import signal
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from allowlist.loader import Selection
 from crawler.scans.reputation import apply_reputation
 from crawler.store import FetchRecord, Store, StoreError, open_store
 
@@ -58,7 +59,7 @@ class WorkerConfig:
     db: Path
     run_id: int
     db_timeout: float = 30.0
-    allowlist: str | None = None
+    allowlist: Selection = field(default_factory=Selection)
     detector: bool = True
     batch_size: int = 100
     body_maxsize: int | None = None
@@ -88,9 +89,7 @@ class PageProcessor:
         self.config = config
         self.allowlist: Any = None
         if config.detector:
-            import allowlist
-
-            self.allowlist = allowlist.load(config.allowlist)
+            self.allowlist = config.allowlist.load()
         self.store: Store = open_store(config.db, timeout=config.db_timeout)
         self.store.body_maxsize = config.body_maxsize
 

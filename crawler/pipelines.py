@@ -14,6 +14,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
 from crawler.config import CrawlConfig
+from crawler.fetchhealth import NOTHING_FETCHED, nothing_fetched
 from crawler.pageworker import WorkerConfig, start_pages
 from crawler.store import StoreError, open_store
 
@@ -145,7 +146,6 @@ class PagePipeline:
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="store_error"))
 
     def _start_own_run(self) -> int:
-        import allowlist
         from crawler.runner import settings_snapshot
 
         spider: Any = self.crawler.spider
@@ -154,15 +154,20 @@ class PagePipeline:
                 "crawl",
                 list(getattr(spider, "seed_urls", ())),
                 settings_snapshot(self.crawler.settings),
-                allowlist.load(self.config.allowlist),
+                self.config.allowlist.load(),
             )
 
     def _spider_closed(self, reason: str) -> None:
         if self.run_id is None:
             return
         stats = self.stats.get_stats()
+        status = run_status(reason, stats)
+        if status == "finished" and nothing_fetched(stats):
+            # Not a quiet night: the next scan must compare with the last run that saw pages.
+            status, reason = "failed", NOTHING_FETCHED
+            self.stats.set_value("finish_reason", reason)
         with open_store(self.config.db, timeout=self.config.db_timeout) as store:
-            store.finish_run(self.run_id, run_status(reason, stats), stats, reason)
+            store.finish_run(self.run_id, status, stats, reason)
 
 
 def run_status(reason: str, stats: dict[str, Any]) -> str:

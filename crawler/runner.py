@@ -23,6 +23,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from allowlist.loader import Selection
+from crawler import fetchhealth
 from crawler.seeds import SeedError, SeedSet, parse_seeds
 from crawler.store import Store, StoreError, open_store
 
@@ -74,7 +76,7 @@ class CrawlOptions:
 
     seeds: tuple[str, ...] = ()
     db: Path = Path("scamlines.db")
-    allowlist: str | None = None
+    allowlist: Selection = field(default_factory=Selection)
     depth: int = 3
     max_pages: int = 1000
     resume: bool = False
@@ -122,6 +124,8 @@ class CrawlSummary:
     log_file: str
     robots_ignored: bool = False
     store_error: str | None = None
+    #: What went wrong with the fetches (nothing fetched, most failed): see crawler.fetchhealth.
+    problem: str | None = None
 
     @property
     def pages_per_second(self) -> float:
@@ -225,14 +229,13 @@ def _seeds(options: CrawlOptions) -> SeedSet:
         raise CrawlError(str(err)) from None
 
 
-def _allowlist(path: str | None) -> Any:
+def _allowlist(layers: Selection) -> Any:
     import allowlist
 
     try:
-        return allowlist.load(path)
+        return layers.load()
     except allowlist.AllowlistError as err:
-        where = path or "bundled allowlist"
-        raise CrawlError(f"{where}: the allowlist has problems:\n{err}") from None
+        raise CrawlError(f"{layers.describe()}: the allowlist has problems:\n{err}") from None
 
 
 def _open(path: Path, timeout: float) -> Store:
@@ -318,7 +321,8 @@ def build_settings(
     overrides: dict[str, Any] = {
         "SCAMLINES_DB": str(db),
         "SCAMLINES_DB_TIMEOUT": options.db_timeout,
-        "SCAMLINES_ALLOWLIST": options.allowlist,
+        "SCAMLINES_ALLOWLIST": list(options.allowlist.paths),
+        "SCAMLINES_ALLOWLIST_BUNDLED": options.allowlist.bundled,
         "SCAMLINES_SEEDS": list(seeds.urls),
         "SCAMLINES_FILE_ROOTS": [str(root) for root in seeds.file_roots],
         "SCAMLINES_MAX_PAGES": options.max_pages,
@@ -408,7 +412,7 @@ def _summary(
         refused_examples=list(stats.get(f"{prefix}refused_examples", [])),
         robots_forbidden=int(stats.get("robotstxt/forbidden", 0)),
         out_of_scope_links=int(stats.get(f"{prefix}links_out_of_scope", 0)),
-        fetch_failures=_by_prefix(stats, f"{prefix}fetch_failed/"),
+        fetch_failures=fetchhealth.failures(stats),
         over_page_limit=int(stats.get(f"{prefix}over_max_pages", 0)),
         flagged=[_flagged(f) for f in flagged[:FLAGGED_SHOWN]],
         flagged_total=len(flagged),
@@ -417,6 +421,7 @@ def _summary(
         log_file=str(log_file),
         robots_ignored=not settings.getbool("ROBOTSTXT_OBEY"),
         store_error=stats.get(f"{prefix}store_error"),
+        problem=fetchhealth.problem(stats),
     )
 
 
@@ -474,6 +479,8 @@ def _summary_lines(s: CrawlSummary) -> list[str]:
         lines.append(f"  dropped over --max-pages: {s.over_page_limit}")
     if s.store_error:
         lines.append(f"  STORE ERROR: {s.store_error}")
+    if s.problem:
+        lines.append(f"  FETCH FAILURE: {s.problem}")
     if s.flagged:
         lines.append(f"  flagged ({s.flagged_total}):")
         for f in s.flagged:

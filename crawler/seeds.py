@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from w3lib.url import file_uri_to_path, path_to_file_uri, safe_url_string
+from w3lib.url import file_uri_to_path, path_to_file_uri
+
+from crawler.requesturl import BadURL, request_url
 
 __all__ = ["HTML_SUFFIXES", "SeedError", "SeedSet", "parse_seeds", "read_seeds_file"]
 
@@ -89,7 +91,7 @@ def read_seeds_file(path: str | Path) -> list[tuple[str, str]]:
 
 def _one_seed(seed: str, folder: Path) -> tuple[list[str], Path | None]:
     value = seed.strip()
-    scheme = urlsplit(value).scheme.lower() if "://" in value else ""
+    scheme = value.split("://", 1)[0].lower() if "://" in value else ""
     if scheme in ("http", "https"):
         return [_http_seed(value)], None
     if scheme == "file":
@@ -100,14 +102,10 @@ def _one_seed(seed: str, folder: Path) -> tuple[list[str], Path | None]:
 
 
 def _http_seed(value: str) -> str:
-    parts = urlsplit(value)
     try:
-        parts.port  # noqa: B018 - raises ValueError for a bad port
-    except ValueError:
-        raise SeedError(f"{value}: bad port") from None
-    if not parts.hostname:
-        raise SeedError(f"{value}: URL has no host")
-    url = safe_url_string(value)
+        url = request_url(value).url
+    except BadURL as error:
+        raise SeedError(str(error)) from None
     return url if urlsplit(url).path else url + "/"
 
 

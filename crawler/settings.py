@@ -140,7 +140,11 @@ EXTENSIONS = {
 
 SCAMLINES_DB = "scamlines.db"  # a relative path is relative to the current directory
 SCAMLINES_DB_TIMEOUT = 30.0  # SQLite busy timeout, seconds
-SCAMLINES_ALLOWLIST = None  # folder of brand files; None: the bundled allowlist
+# Allowlist layers: folders (or files) of brand files stacked in order on the bundled data;
+# a list, or one string of paths separated by commas. SCAMLINES_ALLOWLIST_BUNDLED = False
+# starts from nothing instead of the bundled data.
+SCAMLINES_ALLOWLIST: list[str] = []
+SCAMLINES_ALLOWLIST_BUNDLED = True
 SCAMLINES_SEEDS: list[str] = []  # ``scrapy crawl scamlines -a seeds=URL,URL`` adds to these
 SCAMLINES_MAX_PAGES = 1000
 SCAMLINES_FOLLOW_LINKS = True  # False: fetch the seeds only (``--depth 0``)

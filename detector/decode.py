@@ -33,12 +33,41 @@ class UnsupportedContent(ValueError):
     """The input is not a page the detector can read (binary, empty…)."""
 
 
-def sniff_binary(data: bytes) -> str | None:
-    """A description of ``data`` when it is binary, else None."""
+# Characters lxml (XML 1.0) refuses and a browser does not show: C0 controls other than tab,
+# line feed and carriage return, DEL, lone surrogates and the two non-characters. Vertical tab
+# and form feed render as white space, so they become spaces; the rest are dropped, so a
+# control character inside a number ("1-888\x01-555-0199") cannot split it either.
+_SPACE_CONTROLS = re.compile("[\x0b\x0c]")
+_DROPPED = re.compile("[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_LOOKS_TEXT = re.compile(rb"<(?:!doctype|html|head|body|p|div|a|span|br|table|meta|title)\b", re.IGNORECASE)
+_TEXT_TYPES = ("text/", "application/xhtml", "application/xml")
+
+
+def clean_text(text: str) -> str:
+    """``text`` with every character lxml would reject removed (or made a space): the one
+    place page text becomes detector input, so no byte in a page can make analysis fail."""
+    if _SPACE_CONTROLS.search(text):
+        text = _SPACE_CONTROLS.sub(" ", text)
+    if _DROPPED.search(text):
+        text = _DROPPED.sub("", text)
+    return text
+
+
+def sniff_binary(data: bytes, content_type: str | None = None) -> str | None:
+    """A description of ``data`` when it is binary, else None.
+
+    A scam page must not escape analysis by starting with ``%PDF`` or holding one NUL byte,
+    so data whose start looks like HTML is never binary, and NUL bytes alone never make a
+    body served as text (``text/html``…) binary: a browser renders it whatever it holds.
+    """
+    head = data[:4096]
+    if _LOOKS_TEXT.search(head):
+        return None
     for magic, kind in _MAGIC.items():
         if data.startswith(magic):
             return kind
-    head = data[:4096]
+    if content_type and content_type.strip().lower().startswith(_TEXT_TYPES):
+        return None
     if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "binary data"
     return None
@@ -61,7 +90,7 @@ def _declared(data: bytes, content_type: str | None) -> str | None:
 
 def decode(data: bytes, content_type: str | None = None) -> tuple[str, bool]:
     """(text, truncated) for a page body; raises UnsupportedContent for binary input."""
-    kind = sniff_binary(data)
+    kind = sniff_binary(data, content_type)
     if kind:
         raise UnsupportedContent(f"binary content ({kind}), not a web page")
     truncated = len(data) > MAX_BYTES

@@ -17,7 +17,7 @@ from typing import Any
 
 from lxml import etree
 
-from detector.decode import MAX_BYTES, UnsupportedContent, decode, repair_mojibake
+from detector.decode import MAX_BYTES, UnsupportedContent, clean_text, decode, repair_mojibake
 
 _SKIP = frozenset({"script", "style", "template", "head", "svg", "math", "iframe", "object"})
 _BLOCK = frozenset(
@@ -56,6 +56,7 @@ def read_page(content: bytes | str, content_type: str | None = None) -> PageText
         content, truncated = decode(content, content_type)
     elif len(content) > MAX_BYTES:
         content, truncated = content[:MAX_BYTES], True
+    content = clean_text(content)
     if not content.strip():
         raise UnsupportedContent("empty page")
     content = repair_mojibake(content)

@@ -74,7 +74,18 @@ def _defang_text(text: str) -> str:
             return _hxxp(match.group(1)) + match.group(2)
         return match.group(3) + "[.]"
 
-    return _LINK_START.sub(swap, text)
+    text = _LINK_START.sub(swap, text)
+    # Renderers also autolink bare hosts ("paypal-refund-desk.com/claim", "//127.0.0.1/p")
+    # and e-mail addresses: a dot before a letter (a TLD), the dots of an IPv4 address and
+    # an at sign inside a word are bracketed, which no renderer links.
+    text = _IPV4.sub(lambda match: match.group().replace(".", "[.]"), text)
+    text = _HOST_DOT.sub("[.]", text)
+    return _MAIL_AT.sub("[@]", text)
+
+
+_HOST_DOT = re.compile(r"(?<=[0-9A-Za-z\-])\.(?=[A-Za-z])")
+_IPV4 = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b")
+_MAIL_AT = re.compile(r"(?<=[0-9A-Za-z._%+\-])@(?=[0-9A-Za-z])")
 
 
 def _hxxp(scheme: str) -> str:

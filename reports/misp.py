@@ -24,6 +24,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
+from .hosting import is_hosting_platform
 from .rows import ReportRow
 
 if TYPE_CHECKING:
@@ -122,7 +123,9 @@ def _website(key: str, row: ReportRow) -> MISPObject:
     if row.final_url and row.final_url != row.url:
         site.add_attribute("url", value=row.final_url, to_ids=ids, comment="after redirects",
                            uuid=_uuid(key, "page", row.page_id, "final_url"))  # fmt: skip
-    if row.domain:
+    # On a hosting platform (weebly.com, zohodesk.com…) the platform's domain would block
+    # every tenant: only the tenant's hostname is exported.
+    if row.domain and not is_hosting_platform(row.domain, row.host):
         site.add_attribute("domain", value=row.domain, to_ids=ids,
                            uuid=_uuid(key, "page", row.page_id, "domain"))  # fmt: skip
     if row.host and row.host != row.domain:

@@ -54,8 +54,19 @@ def bundled() -> allowlist.Allowlist:
     return allowlist.load()
 
 
-def test_bundled_data_has_no_problems() -> None:
-    assert [str(problem) for problem in allowlist.validate()] == []
+def test_bundled_data_has_no_blocking_problems() -> None:
+    problems = allowlist.validate(today=datetime.date(2026, 12, 3))
+    assert [str(problem) for problem in problems if problem.blocking] == []
+
+
+@pytest.mark.xfail(
+    reason="research in progress (issue 13): 4 numbers still have one third-party source "
+    "(Amazon, Cash App, British Airways UK x2); 30 brands with phone support lack a brand-level "
+    "number; fewer than 150 numbers"
+)
+def test_bundled_data_meets_the_provenance_bar() -> None:
+    problems = allowlist.validate(today=datetime.date(2026, 12, 3))
+    assert [str(problem) for problem in problems] == []
 
 
 def test_every_bundled_file_is_one_brand(bundled: allowlist.Allowlist) -> None:
@@ -154,10 +165,10 @@ def test_bundled_digest_is_stable_and_tracks_content(tmp_path: Path) -> None:
     assert len(first.digest) == 64
     for file in bundled_files():
         (tmp_path / file.name).write_bytes(file.read_bytes())
-    assert allowlist.load(tmp_path).digest == first.digest  # names and bytes, not location
+    assert allowlist.load(tmp_path, bundled=False).digest == first.digest  # names and bytes, not location
     last = max(tmp_path.glob("*.toml"))
     last.write_text(last.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    assert allowlist.load(tmp_path).digest != first.digest
+    assert allowlist.load(tmp_path, bundled=False).digest != first.digest
 
 
 # -- loading a folder ------------------------------------------------------------------------
@@ -165,7 +176,7 @@ def test_bundled_digest_is_stable_and_tracks_content(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def good() -> allowlist.Allowlist:
-    return allowlist.load(GOOD)
+    return allowlist.load(GOOD, bundled=False)
 
 
 def test_load_good_fixture(good: allowlist.Allowlist) -> None:
@@ -189,6 +200,10 @@ def test_load_good_fixture(good: allowlist.Allowlist) -> None:
         verified_on=datetime.date(2026, 11, 1),
         retired=False,
         line=line_of((GOOD / "acme.toml").read_text(encoding="utf-8"), '"1-800-ACME-NOW"'),
+        sources=("https://acme.example/contact",),
+        level="brand",
+        layer=str(GOOD),
+        file=str(GOOD / "acme.toml"),
     )
     assert (uk.e164, old.retired, initech.numbers[0].use) == ("+442079460123", True, "")
 
@@ -246,11 +261,11 @@ def test_retired_number_is_found_and_flagged(good: allowlist.Allowlist) -> None:
 
 
 def test_load_single_file_and_ignore_other_files(tmp_path: Path) -> None:
-    single = allowlist.load(GOOD / "globex.toml")
+    single = allowlist.load(GOOD / "globex.toml", bundled=False)
     assert [brand.name for brand in single] == ["Globex"]
     write(tmp_path, "acme.toml", VALID)
     write(tmp_path, "README.md", "not = [a brand")
-    assert [brand.name for brand in allowlist.load(tmp_path)] == ["Acme"]
+    assert [brand.name for brand in allowlist.load(tmp_path, bundled=False)] == ["Acme"]
 
 
 def test_load_raises_with_every_problem(tmp_path: Path) -> None:
@@ -258,11 +273,11 @@ def test_load_raises_with_every_problem(tmp_path: Path) -> None:
     write(tmp_path, "b.toml", VALID.replace("+18002263669", "+18005550100").replace("acme", "b"))
     write(tmp_path, "c.toml", 'name = "C"\nphone_support = "no"\n')
     with pytest.raises(allowlist.AllowlistError) as caught:
-        allowlist.load(tmp_path)
+        allowlist.load(tmp_path, bundled=False)
     problems = caught.value.problems
     assert [(Path(p.file).name, p.line) for p in problems] == [("a.toml", 1), ("c.toml", 2)]
     assert str(caught.value).splitlines() == [str(problem) for problem in problems]
-    assert allowlist.validate(tmp_path) == problems
+    assert allowlist.validate(tmp_path, bundled=False) == problems
 
 
 def test_problem_format() -> None:
@@ -274,7 +289,7 @@ def test_problem_format() -> None:
 
 
 def only_problem(folder: Path) -> allowlist.Problem:
-    problems = allowlist.validate(folder)
+    problems = allowlist.validate(folder, bundled=False)
     assert len(problems) == 1, [str(problem) for problem in problems]
     return problems[0]
 
@@ -334,7 +349,7 @@ def test_rule(tmp_path: Path, old: str, new: str, bad_line: str | int, words: st
     assert old in VALID
     text = VALID.replace(old, new, 1)
     write(tmp_path, "acme.toml", text)
-    problems = allowlist.validate(tmp_path)
+    problems = allowlist.validate(tmp_path, bundled=False)
     line = bad_line if isinstance(bad_line, int) else line_of(text, bad_line)
     expected = (str(tmp_path / "acme.toml"), line)
     assert [(p.file, p.line) for p in problems if words in p.message] == [expected], [
@@ -344,7 +359,7 @@ def test_rule(tmp_path: Path, old: str, new: str, bad_line: str | int, words: st
 
 def test_rule_duplicate_number_points_at_second_occurrence(tmp_path: Path) -> None:
     text = (
-        VALID + '\n[[numbers]]\nnumber = "800-226-3669"\nsource = "x"\nverified_on = 2026-11-01\n'
+        VALID + '\n[[numbers]]\nnumber = "800-226-3669"\nsource = "https://acme.example/"\nverified_on = 2026-11-01\n'
     )
     write(tmp_path, "acme.toml", text)
     problem = only_problem(tmp_path)
@@ -356,7 +371,7 @@ def test_rule_duplicate_number_points_at_second_occurrence(tmp_path: Path) -> No
 def test_rule_misspelt_key_reports_the_typo_and_the_missing_key(tmp_path: Path) -> None:
     text = VALID.replace("source =", "sorce =")
     write(tmp_path, "acme.toml", text)
-    problems = allowlist.validate(tmp_path)
+    problems = allowlist.validate(tmp_path, bundled=False)
     assert [(p.line, p.message) for p in problems] == [
         (line_of(text, "[[numbers]]"), "missing required key 'source' in this [[numbers]] table"),
         (line_of(text, "sorce"), "unknown key 'sorce' (did you mean 'source'?)"),
@@ -390,7 +405,7 @@ def test_rule_lines_survive_multiline_values_and_comments(tmp_path: Path) -> Non
         '''
     path = write(tmp_path, "acme.toml", text)
     written = path.read_text(encoding="utf-8")
-    problems = allowlist.validate(tmp_path)
+    problems = allowlist.validate(tmp_path, bundled=False)
     assert [p.line for p in problems] == [
         line_of(written, "bad domain.example"),
         line_of(written, "+1 123 456 7890"),
@@ -439,7 +454,7 @@ def test_rule_own_subdomains_are_fine(tmp_path: Path) -> None:
     write(
         tmp_path, "a.toml", VALID.replace('"acme.example"', '"acme.example", "help.acme.example"')
     )
-    assert allowlist.validate(tmp_path) == []
+    assert allowlist.validate(tmp_path, bundled=False) == []
 
 
 def test_rule_folder_without_toml_files(tmp_path: Path) -> None:
@@ -448,7 +463,7 @@ def test_rule_folder_without_toml_files(tmp_path: Path) -> None:
     assert (problem.file, problem.line) == (str(tmp_path), 0)
     assert "no .toml files" in problem.message
     with pytest.raises(allowlist.AllowlistError, match=r"no \.toml files"):
-        allowlist.load(tmp_path)
+        allowlist.load(tmp_path, bundled=False)
 
 
 def test_rule_missing_folder(tmp_path: Path) -> None:
@@ -456,7 +471,7 @@ def test_rule_missing_folder(tmp_path: Path) -> None:
     problem = only_problem(missing)
     assert (problem.file, problem.message) == (str(missing), "no such file or directory")
     with pytest.raises(allowlist.AllowlistError):
-        allowlist.load(missing)
+        allowlist.load(missing, bundled=False)
 
 
 def test_rule_non_utf8_file(tmp_path: Path) -> None:

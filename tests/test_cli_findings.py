@@ -195,16 +195,17 @@ def test_show_never_prints_terminal_escapes(tmp_path: Path) -> None:
     """A page carrying escape sequences in its title, number context and body: the text
     output carries none of them; JSON keeps them, escaped."""
     evil = "\x1b]0;owned\x07\x1b[2J\x1b[31m"
-    # (inside an inline element: the detector cannot read a block whose own text has them)
     html = (f"<html><head><title>Amazon help {evil}</title></head><body><p>Amazon customer "
-            f"care toll free <b>{evil}</b>: call +1 (888) 555-0142 now 24/7 \u202e</p></body></html>")
+            f"care toll free {evil}: call +1 (888) 555-0142 now 24/7 \u202e</p></body></html>")
     db = tmp_path / "evil.db"
     with open_store(db) as store:
         run(store, {"http://amazon-help.weebly.com/": html})
         finding_id = store.findings()[0]["id"]
     text = run_cli("show", finding_id, "--db", db, "--body").stdout
     assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
-    assert "owned" not in text  # the window-title sequence is dropped whole
+    # In the body the sequences are dropped whole (the detector already stripped the control
+    # characters from the title and contexts it stored).
+    assert "<title>Amazon help </title>" in text
     assert "\\u202e" in text and "call +1 (888) 555-0142" in text  # shown, not obeyed
     record = json.loads(run_cli("show", finding_id, "--db", db, "--body", "--format", "json").stdout)
     assert evil in record["body"]

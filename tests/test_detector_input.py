@@ -197,8 +197,6 @@ BINARY = [
     pytest.param(b"\x1f\x8b\x08\x00\x00\x00\x00\x00", "gzip", id="gzip"),
     pytest.param(random.Random(7).randbytes(2000) + b"\x00\x00call 1-888-276-4410", "binary",
                  id="random-with-nuls"),
-    pytest.param(b"<html>\x00<body>Norton 1-888-276-4410\x00\x00</body></html>", "binary",
-                 id="html-with-nuls"),
 ]
 
 

@@ -12,7 +12,7 @@ import pytest
 from crawlhelp import PRINTER_HOST, SCAM_HOST, query
 from reporthelp import PAYLOAD_HOST, PAYLOAD_NUMBER, run_cli
 
-from crawler import cli as cli_module
+from crawler.cli import reports as cli_module
 from crawler.store import FINDING_STATUSES, open_store
 from detector.report import VERDICTS
 from reports import rows as rows_module

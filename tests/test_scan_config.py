@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 from crawlhelp import REPO
 
+import allowlist
 from crawler.cli import cli
 from crawler.scans.config import ScanConfigError, load_scan_config
 
@@ -54,7 +55,7 @@ def test_relative_paths_resolve_against_the_file_not_the_cwd(
     monkeypatch.chdir("/")
     config = load_scan_config(folder / "scan.toml")
     assert config.db == folder / "store.db"
-    assert config.allowlist == tmp_path / "al"
+    assert config.allowlist == allowlist.Selection((str(tmp_path / "al"),))
     assert config.seeds == (str(folder / "pages"), str(folder / "pages" / "a.html"),
                             "https://x.example/")  # fmt: skip
     assert config.name == "scan"

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import detector
 from crawler.fetch import FetchError, fetch
 from crawler.netguard import AllowedHost
-from detector.report import PageReport
+from detector.report import PageReport, Reason
 
 if TYPE_CHECKING:
     from allowlist import Allowlist
@@ -35,14 +35,27 @@ def expand(inputs: list[str]) -> Iterator[str]:
             yield item
 
 
+def note_truncated(report: PageReport, message: str) -> None:
+    """Say in ``report`` that only the beginning of the page was analysed (once)."""
+    if not any(reason.code == "page_truncated" for reason in report.reasons):
+        report.reasons.append(Reason("page_truncated", message))
+
+
 def check_one(item: str, allowlist: Allowlist, *, url: str | None = None,
               allow: tuple[AllowedHost, ...] = (), timeout: float = 20.0) -> PageReport:
     """Analyse one file or URL; raises InputError with a message for the analyst."""
     try:
         if item.startswith(("http://", "https://")):
             page = fetch(item, timeout=timeout, allow=allow)
-            return detector.analyze(page.body, url=page.final_url, allowlist=allowlist,
-                                    content_type=page.content_type, source=item)
+            if page.status >= 400:
+                # An error page is not the page asked about: never "clean" (as in a crawl).
+                raise InputError(f"{item}: not analysed: HTTP {page.status}")
+            report = detector.analyze(page.body, url=page.final_url, allowlist=allowlist,
+                                      content_type=page.content_type, source=item)
+            if page.cut_short:
+                note_truncated(report, "the server stopped before the end of the page; only "
+                                       "what arrived was analysed")
+            return report
         path = Path(item)
         if path.is_dir():
             raise InputError(f"{item}: no .html, .htm or .txt files in this folder")

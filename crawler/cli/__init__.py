@@ -9,7 +9,7 @@ One module per command group, each registered on :func:`cli` here:
   ``triage``'s);
 * :mod:`.reports`: ``report``, ``takedown`` (:mod:`reports`);
 * :mod:`.discover`: ``discover`` (:mod:`crawler.discovery`);
-* :mod:`.allowlist`: the ``allowlist`` group: ``validate``, ``list``, ``lookup``;
+* :mod:`.allowlist`: the ``allowlist`` group: ``validate``, ``list``, ``show``, ``lookup``;
 * :mod:`.common`: the options, errors and helpers they share.
 
 The command modules never import this package's names, only :mod:`.common` (and
@@ -17,8 +17,8 @@ The command modules never import this package's names, only :mod:`.common` (and
 the group here after importing them makes no import cycle.
 
 Exit codes (every command): 0 success, 1 a condition the caller asked to be told about
-(``eval`` below its minimums, ``scan --fail-on-new`` with new findings, ``allowlist validate``
-with problems), 2 usage or input error.
+(``eval`` below its minimums, ``scan --fail-on-new`` with new findings), 2 usage or input
+error (``allowlist validate`` with an error in the data it checks: bad input).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from crawler.cli.allowlist import (
     allowlist_group,
     allowlist_list,
     allowlist_lookup,
+    allowlist_show,
     allowlist_validate,
 )
 from crawler.cli.common import AllowlistInputError, InputError, allowlist_option, load_allowlist
@@ -36,13 +37,7 @@ from crawler.cli.crawl import crawl_command
 from crawler.cli.discover import discover_command
 from crawler.cli.findings import findings_command, show_command
 from crawler.cli.pages import check_command, eval_command
-from crawler.cli.reports import (
-    _FINDING_STATUSES,
-    _REPORT_FORMATS,
-    _REPORT_VERDICTS,
-    report_command,
-    takedown_command,
-)
+from crawler.cli.reports import report_command, takedown_command
 from crawler.cli.scans import (
     diff_command,
     numbers_command,
@@ -52,15 +47,13 @@ from crawler.cli.scans import (
 )
 
 __all__ = [
-    "_FINDING_STATUSES",
-    "_REPORT_FORMATS",
-    "_REPORT_VERDICTS",
     "AllowlistInputError",
     "InputError",
     "allowlist_group",
     "allowlist_list",
     "allowlist_lookup",
     "allowlist_option",
+    "allowlist_show",
     "allowlist_validate",
     "check_command",
     "cli",

@@ -1,4 +1,4 @@
-"""``scamlines allowlist validate|list|lookup``: check and query the verified allowlist.
+"""``scamlines allowlist validate|list|show|lookup``: check and query the verified allowlist.
 
 The allowlist package is imported inside the commands: it loads phone-number metadata, which
 commands that never touch it (``--help``) should not pay for.
@@ -11,10 +11,21 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from crawler.cli.common import allowlist_option, format_option, load_allowlist, plural
+from crawler.cli.common import (
+    InputError,
+    allowlist_option,
+    allowlist_selection,
+    format_option,
+    load_allowlist,
+    plural,
+)
 
 if TYPE_CHECKING:
-    from allowlist import Brand, LookupResult
+    from allowlist import Brand, LookupResult, Selection
+
+#: ``allowlist.DEFAULT_MAX_AGE_DAYS``, repeated so that ``--help`` need not import the package
+#: (tests/test_cli_allowlist.py checks they agree).
+DEFAULT_MAX_AGE_DAYS = 365
 
 
 @click.group("allowlist")
@@ -23,36 +34,53 @@ def allowlist_group() -> None:
 
 
 @allowlist_group.command("validate")
-@click.argument("directory", required=False, type=click.Path(exists=True))
-def allowlist_validate(directory: str | None) -> None:
-    """Check every brand file in DIRECTORY (default: the bundled allowlist).
+@click.argument("directories", metavar="[DIR]...", nargs=-1, type=click.Path(exists=True))
+@click.option("--no-bundled-allowlist", "no_bundled", is_flag=True,
+              help="Check DIR... alone, not stacked on the bundled data.")
+@click.option("--max-age", "max_age", type=click.IntRange(min=0), default=DEFAULT_MAX_AGE_DAYS,
+              show_default=True, metavar="DAYS",
+              help="Warn about numbers whose verified_on is older than this.")  # fmt: skip
+def allowlist_validate(directories: tuple[str, ...], no_bundled: bool, max_age: int) -> None:
+    """Check the allowlist: the bundled data with each DIR stacked on top (and the layers
+    in SCAMLINES_ALLOWLIST before them).
 
-    Prints each problem as file:line: message and exits 1 when there is any.
+    Prints each problem as file:line: message (warnings: stale numbers, brands with phone
+    support and no brand-level number), then, when the data loads, the provenance table
+    (current numbers per brand and level) and the numbers per country. Exits 0 when there is
+    no error (warnings allowed), 2 when there is any.
     """
-    import allowlist
+    layers = allowlist_selection(directories, bundled=not no_bundled)
+    checked = layers.check(max_age_days=max_age)
+    for problem in checked.problems:
+        click.echo(str(problem))
+    if checked.allowlist is not None:
+        from allowlist.summary import country_table, provenance_table
 
-    try:
-        loaded = allowlist.load(directory)
-    except allowlist.AllowlistError as err:
-        for problem in err.problems:
-            click.echo(str(problem))
-        files = {problem.file for problem in err.problems}
-        click.echo(f"{plural(len(err.problems), 'problem')} in {plural(len(files), 'file')}")
-        raise click.exceptions.Exit(1) from None
-    numbers = sum(len(brand.numbers) for brand in loaded)
-    domains = sum(len(brand.domains) for brand in loaded)
+        click.echo(provenance_table(checked.allowlist))
+        click.echo(country_table(checked.allowlist))
+    warnings = f" ({plural(len(checked.warnings), 'warning')})" if checked.warnings else ""
+    if checked.errors:
+        files = {problem.file for problem in checked.errors}
+        click.echo(
+            f"{plural(len(checked.errors), 'problem')} in {plural(len(files), 'file')}{warnings}"
+        )
+        raise click.exceptions.Exit(2)
+    assert checked.allowlist is not None
+    brands = checked.allowlist.brands
+    numbers = sum(len(brand.numbers) for brand in brands)
+    domains = sum(len(brand.domains) for brand in brands)
     click.echo(
-        f"OK: {plural(len(loaded), 'brand')}, {plural(numbers, 'number')}, "
-        f"{plural(domains, 'domain')}"
+        f"OK: {plural(len(brands), 'brand')}, {plural(numbers, 'number')}, "
+        f"{plural(domains, 'domain')}{warnings}"
     )
 
 
 @allowlist_group.command("list")
 @allowlist_option
 @format_option
-def allowlist_list(allowlist_path: str | None, output_format: str) -> None:
-    """One line per brand: name, phone support, number count, domains."""
-    brands = load_allowlist(allowlist_path).brands
+def allowlist_list(allowlist_layers: Selection, output_format: str) -> None:
+    """One line per brand: name, phone support, number count, layers, domains."""
+    brands = load_allowlist(allowlist_layers).brands
     width = max((len(brand.name) for brand in brands), default=0)
     for brand in brands:
         if output_format == "json":
@@ -60,8 +88,31 @@ def allowlist_list(allowlist_path: str | None, output_format: str) -> None:
         else:
             click.echo(
                 f"{brand.name:<{width}}  {_support(brand):<7}  "
-                f"{plural(len(brand.numbers), 'number'):<11}  {', '.join(brand.domains)}"
+                f"{plural(len(brand.numbers), 'number'):<11}  [{'+'.join(brand.layers)}]  "
+                f"{', '.join(brand.domains)}"
             )
+
+
+@allowlist_group.command("show")
+@click.argument("name", metavar="BRAND")
+@allowlist_option
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="json: one object.")  # fmt: skip
+def allowlist_show(name: str, allowlist_layers: Selection, output_format: str) -> None:
+    """Everything the allowlist holds for BRAND (name, file name or alias, any case): domains,
+    numbers with their use, sources, provenance level, verified date and layer, the sector
+    and aliases. An unknown BRAND exits 2 with the closest names."""
+    from allowlist.summary import brand_details, find_brand, render_brand
+
+    loaded = load_allowlist(allowlist_layers)
+    brand, close = find_brand(loaded, name)
+    if brand is None:
+        hint = f"; did you mean {', '.join(repr(n) for n in close)}?" if close else ""
+        raise InputError(f"no brand called {name!r} in the allowlist{hint}")
+    if output_format == "json":
+        click.echo(json.dumps(brand_details(brand), ensure_ascii=False))
+    else:
+        click.echo(render_brand(brand))
 
 
 @allowlist_group.command("lookup")
@@ -69,14 +120,14 @@ def allowlist_list(allowlist_path: str | None, output_format: str) -> None:
 @allowlist_option
 @format_option
 def allowlist_lookup(
-    queries: tuple[str, ...], allowlist_path: str | None, output_format: str
+    queries: tuple[str, ...], allowlist_layers: Selection, output_format: str
 ) -> None:
     """Show the brand owning each phone number or domain QUERY.
 
     A QUERY is a phone number in any format (+44 20 ..., (800) 652-2666, 1-800-OK-CANON;
     default region US) or a domain, URL or e-mail address.
     """
-    loaded = load_allowlist(allowlist_path)
+    loaded = load_allowlist(allowlist_layers)
     for query in queries:
         result = loaded.lookup(query)
         if output_format == "json":
@@ -97,6 +148,8 @@ def _brand_json(brand: Brand) -> dict[str, Any]:
         "number_count": len(brand.numbers),
         "domains": list(brand.domains),
         "aliases": list(brand.aliases),
+        "layer": brand.layer,
+        "layers": list(brand.layers),
     }
 
 
@@ -107,15 +160,17 @@ def _lookup_text(query: str, result: LookupResult) -> str:
     if result.brand is None:
         return f"{head}: not in the allowlist"
     if result.entry is None:
+        layer = result.brand.domain_layer(result.domain or "")
         return (
-            f"{head}: {result.brand.name} (listed domain {result.domain}; "
+            f"{head}: {result.brand.name} (listed domain {result.domain}, layer {layer}; "
             f"phone support: {_support(result.brand)})"
         )
     entry = result.entry
     status = "RETIRED (the brand no longer uses it)" if entry.retired else "current"
     return (
         f"{head}: {result.brand.name} - {entry.use or 'use not given'}; "
-        f"source {entry.source}; verified_on {entry.verified_on.isoformat()}; {status}"
+        f"source {entry.source}; verified_on {entry.verified_on.isoformat()}; "
+        f"level {entry.level}; layer {entry.layer}; {status}"
     )
 
 
@@ -127,6 +182,13 @@ def _lookup_json(query: str, result: LookupResult) -> dict[str, Any]:
         "normalised": result.query,
         "brand": result.brand.name if result.brand else None,
         "domain": result.domain,
+        "layer": None
+        if result.brand is None
+        else result.brand.domain_layer(result.domain)
+        if result.entry is None and result.domain
+        else entry.layer
+        if entry is not None
+        else result.brand.layer,
         "entry": None
         if entry is None
         else {
@@ -135,5 +197,7 @@ def _lookup_json(query: str, result: LookupResult) -> dict[str, Any]:
             "source": entry.source,
             "verified_on": entry.verified_on.isoformat(),
             "retired": entry.retired,
+            "level": entry.level,
+            "layer": entry.layer,
         },
     }

@@ -7,17 +7,23 @@ only slow it down. The imports happen inside the functions that need them.
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 from typing import TYPE_CHECKING, Any
 
 import click
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
     from click.decorators import FC
 
-    from allowlist import Allowlist
+    from allowlist import Allowlist, Selection
+
+#: The environment variable naming extra allowlist layers (kept equal to allowlist.ENV_VAR,
+#: which this module does not import at start-up).
+ENV_VAR = "SCAMLINES_ALLOWLIST"
 
 
 class InputError(click.ClickException):
@@ -33,27 +39,47 @@ class AllowlistInputError(click.ClickException):
 
 
 def allowlist_option(command: FC) -> FC:
-    """Add ``--allowlist DIR`` to a command, passed to it as ``allowlist_path`` (None: bundled)."""
+    """Add ``--allowlist DIR`` (repeatable) and ``--no-bundled-allowlist`` to a command.
+
+    The command receives one ``allowlist_layers`` (:class:`allowlist.Selection`): the layers
+    named by ``SCAMLINES_ALLOWLIST``, then each ``--allowlist`` in order, stacked on the
+    bundled data unless ``--no-bundled-allowlist``.
+    """
+
+    @functools.wraps(command)
+    def with_layers(*args: Any, allowlist_paths: tuple[str, ...], no_bundled: bool,
+                    **kwargs: Any) -> Any:  # fmt: skip
+        kwargs["allowlist_layers"] = allowlist_selection(allowlist_paths, bundled=not no_bundled)
+        return command(*args, **kwargs)
+
+    with_layers = click.option(
+        "--no-bundled-allowlist", "no_bundled", is_flag=True,
+        help="Start from an empty allowlist instead of the bundled data.",
+    )(with_layers)  # fmt: skip
     return click.option(
-        "--allowlist",
-        "allowlist_path",
-        type=click.Path(exists=True),
-        default=None,
+        "--allowlist", "allowlist_paths", multiple=True, type=click.Path(exists=True),
         metavar="DIR",
-        help="Folder of brand .toml files (or one file). Default: the bundled allowlist.",
-    )(command)
+        help=f"Folder of brand .toml files (or one file) stacked on the bundled allowlist; "
+        f"repeatable, later ones on top. Also: {ENV_VAR} (paths separated by {os.pathsep!r}).",
+    )(with_layers)  # type: ignore[return-value]  # fmt: skip
 
 
-def load_allowlist(path: str | None) -> Allowlist:
+def allowlist_selection(paths: Iterable[str] = (), *, bundled: bool = True) -> Selection:
+    """The layers a command uses: ``SCAMLINES_ALLOWLIST``'s, then ``paths``, in order."""
+    from allowlist import Selection, paths_from_env
+
+    return Selection.of([*paths_from_env(), *paths], bundled=bundled)
+
+
+def load_allowlist(layers: Selection) -> Allowlist:
     """Load the allowlist for a command; problems become an exit-2 error listing each line."""
     import allowlist
 
     try:
-        return allowlist.load(path)
+        return layers.load()
     except allowlist.AllowlistError as err:
-        where = path or "the bundled allowlist"
         count = plural(len(err.problems), "problem")
-        raise AllowlistInputError(f"{where} does not load ({count}):\n{err}") from None
+        raise AllowlistInputError(f"{layers.describe()} does not load ({count}):\n{err}") from None
 
 
 def plural(count: int, word: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,6 +16,9 @@ from crawler.cli.common import (
     setting_values,
     summary_format_option,
 )
+
+if TYPE_CHECKING:
+    from allowlist import Selection
 
 #: A crawl's exit status by its summary's status (anything else: 1).
 CRAWL_EXIT = {"finished": 0, "interrupted": 0, "failed": 1}
@@ -56,7 +60,7 @@ CRAWL_EXIT = {"finished": 0, "interrupted": 0, "failed": 1}
                    "under PATH.state/ next to the database.")
 @click.option("--set", "set_values", multiple=True, metavar="NAME=VALUE",
               help="Any Scrapy or SCAMLINES_* setting, as scrapy crawl -s (repeatable).")
-def crawl_command(seeds: tuple[str, ...], db: str, allowlist_path: str | None, depth: int,
+def crawl_command(seeds: tuple[str, ...], db: str, allowlist_layers: Selection, depth: int,
                   max_pages: int, resume: bool, allow_hosts: tuple[str, ...],
                   ignore_robots: bool, follow_offsite: bool, seeds_file: str | None,
                   user_agent: str | None, timeout: float | None, output_format: str,
@@ -72,7 +76,8 @@ def crawl_command(seeds: tuple[str, ...], db: str, allowlist_path: str | None, d
     unless --allow-host names the host. Progress goes to stderr, the summary to stdout.
 
     Exit status: 0 when the crawl finished or was interrupted (Ctrl-C, --timeout; --resume
-    continues it), 1 when it failed (e.g. the database could not be written), 2 for bad
+    continues it), 1 when it failed (the database could not be written, nothing could be
+    fetched, or most fetches failed: said on stderr even with --quiet), 2 for bad
     input (seeds, allowlist, a corrupt or locked database).
     """
     from pathlib import Path
@@ -83,7 +88,7 @@ def crawl_command(seeds: tuple[str, ...], db: str, allowlist_path: str | None, d
     if not seeds and not seeds_file:
         raise click.UsageError("give at least one SEED (URL, file or folder) or --seeds-file")
     options = CrawlOptions(
-        seeds=seeds, db=Path(db), allowlist=allowlist_path, depth=depth, max_pages=max_pages,
+        seeds=seeds, db=Path(db), allowlist=allowlist_layers, depth=depth, max_pages=max_pages,
         resume=resume, allow_hosts=allow_hosts, ignore_robots=ignore_robots,
         follow_offsite=follow_offsite, seeds_file=seeds_file, user_agent=user_agent,
         timeout=timeout, progress_interval=0.0 if quiet else 5.0,
@@ -96,4 +101,7 @@ def crawl_command(seeds: tuple[str, ...], db: str, allowlist_path: str | None, d
         click.echo(f"Error: {error}", err=True)
         sys.exit(2)
     echo_summary(summary, output_format)
+    if summary.problem:
+        click.echo(f"Error: {summary.problem}", err=True)
+        sys.exit(1)
     sys.exit(CRAWL_EXIT.get(summary.status, 1))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -24,6 +24,9 @@ from crawler.cli.common import (
     resolve_pins,
     setting_values,
 )
+
+if TYPE_CHECKING:
+    from allowlist import Selection
 from crawler.cli.crawl import CRAWL_EXIT, crawl_command
 
 #: crawl options that discover --crawl passes through unchanged.
@@ -74,7 +77,7 @@ _DISCOVER_CRAWL_PARAMS = (
 def discover_command(brands: tuple[str, ...], provider: str, searxng_url: str | None,
                      urls_file: str | None, max_results: int | None,
                      languages: tuple[str, ...], queries_file: str | None, db: str,
-                     allowlist_path: str | None, then_crawl: bool, sitemaps: bool,
+                     allowlist_layers: Selection, then_crawl: bool, sitemaps: bool,
                      allow_hosts: tuple[str, ...], provider_timeout: float, max_wait: float,
                      delay: float, output_format: str, **crawl_args: Any) -> None:
     """Find candidate pages advertising support numbers for protected brands.
@@ -99,7 +102,7 @@ def discover_command(brands: tuple[str, ...], provider: str, searxng_url: str | 
                                "not --provider urls")
     if sitemaps and not then_crawl:
         raise click.UsageError("--sitemaps applies with --crawl")
-    al = load_allowlist(allowlist_path)
+    al = load_allowlist(allowlist_layers)
     queries = _discover_queries(al, brands, languages, queries_file) if provider != "urls" \
         else []  # fmt: skip
     settings = ProviderSettings(provider, searxng_url, urls_file, provider_timeout, max_wait,
@@ -119,7 +122,7 @@ def discover_command(brands: tuple[str, ...], provider: str, searxng_url: str | 
         click.echo("Error: no query was answered by the search provider", err=True)
         sys.exit(2)
     if then_crawl:
-        _discover_crawl(summary, db, allowlist_path, allow_hosts, sitemaps, output_format,
+        _discover_crawl(summary, db, allowlist_layers, allow_hosts, sitemaps, output_format,
                         crawl_args)
 
 
@@ -177,7 +180,7 @@ def _discover(search: Any, queries: list[Any], al: Any, db: str, output_format: 
         raise InputError(str(error)) from None
 
 
-def _discover_crawl(summary: Any, db: str, allowlist_path: str | None,
+def _discover_crawl(summary: Any, db: str, allowlist_layers: Selection,
                     allow_hosts: tuple[str, ...], sitemaps: bool, output_format: str,
                     crawl_args: dict[str, Any]) -> None:
     """``--crawl``: crawl this run's candidates into the same database; exits."""
@@ -194,7 +197,7 @@ def _discover_crawl(summary: Any, db: str, allowlist_path: str | None,
     seeds = urls + (robots_urls(urls) if sitemaps else [])
     args = crawl_args
     options = CrawlOptions(
-        seeds=tuple(seeds), db=Path(db), allowlist=allowlist_path, depth=args["depth"],
+        seeds=tuple(seeds), db=Path(db), allowlist=allowlist_layers, depth=args["depth"],
         max_pages=args["max_pages"], allow_hosts=allow_hosts,
         ignore_robots=args["ignore_robots"], follow_offsite=args["follow_offsite"],
         user_agent=args["user_agent"], timeout=args["timeout"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -15,6 +15,9 @@ from crawler.cli.common import (
     format_option,
     load_allowlist,
 )
+
+if TYPE_CHECKING:
+    from allowlist import Selection
 
 _VERDICT_COLOURS = {"flagged": "red", "suspicious": "yellow", "clean": "green", "official": "cyan"}
 
@@ -46,7 +49,7 @@ def _print_report(report: Any, color: bool | None = None) -> None:
 @click.option("--allow-host", "allow_hosts", multiple=True, metavar="HOST[:PORT]",
               help="Allow fetching from this private/loopback host (repeatable).")
 @click.option("--timeout", default=20.0, show_default=True, help="Seconds per fetch.")
-def check_command(inputs: tuple[str, ...], url: str | None, allowlist_path: str | None,
+def check_command(inputs: tuple[str, ...], url: str | None, allowlist_layers: Selection,
                   output_format: str, allow_hosts: tuple[str, ...], timeout: float) -> None:
     """Analyse pages: local .html/.htm/.txt files, folders of them, or http(s) URLs.
 
@@ -58,7 +61,7 @@ def check_command(inputs: tuple[str, ...], url: str | None, allowlist_path: str 
     from crawler.checks.check import check_one, expand
 
     allow = allowed_hosts(allow_hosts)
-    al = load_allowlist(allowlist_path)
+    al = load_allowlist(allowlist_layers)
     failed = 0
     for item in expand(list(inputs)):
         try:
@@ -87,7 +90,7 @@ def check_command(inputs: tuple[str, ...], url: str | None, allowlist_path: str 
               help="Exit 1 when recall of 'flagged' is below this.")
 @click.option("--min-number-recall", type=click.FloatRange(0, 1), default=None,
               help="Exit 1 when the share of labelled numbers found is below this.")
-def eval_command(corpus: str, allowlist_path: str | None, output_format: str,
+def eval_command(corpus: str, allowlist_layers: Selection, output_format: str,
                  min_precision: float | None, min_recall: float | None,
                  min_number_recall: float | None) -> None:
     """Measure the detector on a labelled corpus (labels.jsonl + pages/).
@@ -99,7 +102,7 @@ def eval_command(corpus: str, allowlist_path: str | None, output_format: str,
 
     from crawler.checks.evaluate import CorpusError, evaluate, summarize
 
-    al = load_allowlist(allowlist_path)
+    al = load_allowlist(allowlist_layers)
     results = []
     try:
         for result in evaluate(Path(corpus), al):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -14,6 +14,9 @@ from crawler.cli.common import (
     open_store_file,
     plural,
 )
+
+if TYPE_CHECKING:
+    from allowlist import Selection
 
 # Choices are spelled out here so that ``--help`` does not import the store; a test checks
 # they match crawler.store.FINDING_STATUSES and detector.report.VERDICTS.
@@ -122,7 +125,7 @@ def _emit(text: str, output: str | None) -> None:
               help="Look up the domain's abuse contact over RDAP (sends the domain to rdap.org; "
                    "5 s timeout). Default: a placeholder to fill in.")
 def takedown_command(domain: str | None, number: str | None, finding_id: int | None, out: str,
-                     db: str, allowlist_path: str | None, reporter: str | None,
+                     db: str, allowlist_layers: Selection, reporter: str | None,
                      contact: str | None, use_rdap: bool) -> None:
     """Write takedown packages: one per offending site and one per number.
 
@@ -139,7 +142,7 @@ def takedown_command(domain: str | None, number: str | None, finding_id: int | N
 
     if sum(value is not None for value in (domain, number, finding_id)) != 1:
         raise click.UsageError("give exactly one of --domain, --number or --finding")
-    al = load_allowlist(allowlist_path)
+    al = load_allowlist(allowlist_layers)
     store = _open_existing_store(db)
     try:
         packages = make_takedown(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -29,6 +29,9 @@ from crawler.cli.common import (
     summary_format_option,
 )
 from crawler.cli.findings import finding_filter_options, finding_query, selected
+
+if TYPE_CHECKING:
+    from allowlist import Selection
 
 _history_db_option = db_option("The SQLite store scans wrote.")
 
@@ -66,8 +69,10 @@ def scan_command(config_path: str, output_format: str, quiet: bool, fail_on_new:
     A [discovery] table searches first (as `scamlines discover`) and adds the candidate
     URLs to the seeds; a failing search is reported and the seeds are crawled anyway.
     Progress goes to stderr (not with --quiet). The summary ends with the diff against the
-    previous finished scan of the same file (see `scamlines diff`). Exit status: 0 ok; 1 with --fail-on-new when a finding is
-    newly flagged; 2 for errors (configuration, lock, database, a failed crawl).
+    previous finished scan of the same file (see `scamlines diff`). Exit status: 0 ok; 1
+    with --fail-on-new when a finding is newly flagged; 2 for errors (configuration, lock,
+    database, a failed crawl, nothing fetched or most fetches failed: printed even with
+    --quiet).
     """
     from crawler.scans.config import ScanConfigError, load_scan_config
     from crawler.scans.lock import ScanBusy
@@ -89,10 +94,11 @@ def scan_command(config_path: str, output_format: str, quiet: bool, fail_on_new:
         summary = run_scan(config, extras)
     except (ScanBusy, ScanError) as error:
         raise InputError(str(error)) from None
-    if not quiet or summary.has_news or summary.status != "finished":
+    problem = summary.crawl.problem
+    if not quiet or summary.has_news or summary.status != "finished" or problem:
         echo_summary(summary, output_format)
-    if summary.status == "failed":
-        click.echo(f"Error: the scan failed ({summary.crawl.reason})", err=True)
+    if summary.status == "failed" or problem:
+        click.echo(f"Error: the scan failed ({problem or summary.crawl.reason})", err=True)
         sys.exit(2)
     sys.exit(1 if fail_on_new and summary.newly_flagged else 0)
 
@@ -247,7 +253,7 @@ def _triage_line(finding: dict[str, Any]) -> str:
                    "then lists pages the base run did not see as back.")
 @format_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines on stderr.")
-def rescan_command(db: str, allowlist_path: str | None, base_run: int | None, all_pages: bool,
+def rescan_command(db: str, allowlist_layers: Selection, base_run: int | None, all_pages: bool,
                    output_format: str, quiet: bool) -> None:
     """Re-judge stored pages with the current allowlist and detector, fetching nothing.
 
@@ -263,7 +269,7 @@ def rescan_command(db: str, allowlist_path: str | None, base_run: int | None, al
 
     _history_store(db).close()  # a missing or foreign database is exit 2 before the lock
     try:
-        summary = run_rescan(Path(db).resolve(), allowlist_path, base_run=base_run,
+        summary = run_rescan(Path(db).resolve(), allowlist_layers, base_run=base_run,
                              all_pages=all_pages,
                              on_progress=None if quiet else Ticker("rescan", "pages"))
     except (RescanError, ScanBusy) as error:

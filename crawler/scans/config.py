@@ -4,7 +4,8 @@ See ``examples/scan.toml`` for every key with a comment. In short::
 
     name = "nightly-airlines"        # optional; default: the file's name without .toml
     db = "scamlines.db"              # the store; relative paths are relative to THIS file
-    allowlist = "my-allowlist/"      # optional; default: the bundled allowlist
+    allowlist = ["my-allowlist/"]    # optional layers on the bundled allowlist (or one string)
+    bundled_allowlist = true         # false: those layers alone (SCAMLINES_ALLOWLIST is not read)
     seeds = ["https://…", "saved-pages/"]   # URLs, local HTML files or folders
     seed_files = ["watchlist.txt"]   # files listing seeds, one a line (# comments)
     brands = ["Delta Air Lines"]     # optional: only findings for these brands are reported
@@ -32,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from allowlist.loader import Selection
 from allowlist.model import Problem
 from allowlist.source import SourceMap
 
@@ -41,7 +43,7 @@ _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
 #: Keys each table accepts ("" is the top level).
 KEYS: dict[str, tuple[str, ...]] = {
-    "": ("name", "db", "allowlist", "seeds", "seed_files", "brands", "limits", "crawl",
+    "": ("name", "db", "allowlist", "bundled_allowlist", "seeds", "seed_files", "brands", "limits", "crawl",
          "discovery", "reports"),
     "limits": ("depth", "max_pages", "timeout"),
     "crawl": ("user_agent", "ignore_robots", "follow_offsite", "allow_hosts", "resolve",
@@ -103,7 +105,7 @@ class ScanConfig:
     name: str
     db: Path
     seeds: tuple[str, ...]
-    allowlist: Path | None = None
+    allowlist: Selection = field(default_factory=Selection)
     brands: tuple[str, ...] = ()
     depth: int = 3
     max_pages: int = 1000
@@ -179,13 +181,13 @@ class _Checker:
         crawl = self.table(doc, "crawl")
         discovery = self.table(doc, "discovery")
         seeds = self.seeds(doc)
-        allowlist_path = self.allowlist_path(doc)
+        layers = self.allowlist(doc)
         values: dict[str, Any] = {
             "path": self.file,
             "name": self.string(doc, "name") or self.file.stem,
             "db": self.db(doc),
             "seeds": seeds,
-            "allowlist": allowlist_path,
+            "allowlist": layers,
             "depth": self.count(limits, "depth", "limits", 3),
             "max_pages": self.count(limits, "max_pages", "limits", 1000),
             "timeout": self.seconds(limits),
@@ -200,8 +202,8 @@ class _Checker:
             "reports": self.reports(doc),
             "discovery": self.discovery(discovery) if "discovery" in doc else None,
         }
-        values["brands"] = self.brands(doc, allowlist_path)
-        self.discovery_queries(values["discovery"], allowlist_path)
+        values["brands"] = self.brands(doc, layers)
+        self.discovery_queries(values["discovery"], layers)
         if self.problems:
             return None
         return ScanConfig(**values)
@@ -278,14 +280,19 @@ class _Checker:
             self.problem(f"folder {path.parent} does not exist", "db")
         return path
 
-    def allowlist_path(self, doc: dict[str, Any]) -> Path | None:
-        value = self.string(doc, "allowlist")
-        if value is None:
-            return None
-        path = self.local_path(value)
-        if not path.exists():
-            self.problem(f"{path}: no such folder or file", "allowlist")
-        return path
+    def allowlist(self, doc: dict[str, Any]) -> Selection:
+        """The layers: ``allowlist`` (a path or a list of them) and ``bundled_allowlist``."""
+        paths = []
+        for value in self.strings(doc, "allowlist"):
+            path = self.local_path(value)
+            if not path.exists():
+                self.problem(f"{path}: no such folder or file", "allowlist", value=value)
+            paths.append(path)
+        bundled = doc.get("bundled_allowlist", True)
+        if not isinstance(bundled, bool):
+            self.problem("must be true or false", "bundled_allowlist")
+            bundled = True
+        return Selection.of(paths, bundled=bundled)
 
     def seeds(self, doc: dict[str, Any]) -> tuple[str, ...]:
         from crawler.seeds import SeedError, read_seeds_file
@@ -401,7 +408,7 @@ class _Checker:
             self.problem(f"{spec.queries_file}: no such file", "queries_file", name)
         return spec
 
-    def discovery_queries(self, spec: DiscoverySpec | None, allowlist_path: Path | None) -> None:
+    def discovery_queries(self, spec: DiscoverySpec | None, layers: Selection) -> None:
         """The ``[discovery]`` brands, languages and templates make queries (else a problem)."""
         if spec is None or not spec.brands or self.problems:
             return
@@ -409,7 +416,7 @@ class _Checker:
         from crawler.discovery import QueryError, build_queries, load_templates, select_brands
 
         try:
-            loaded = allowlist.load(allowlist_path)
+            loaded = layers.load()
             templates = load_templates(spec.queries_file)
             build_queries(select_brands(loaded, spec.brands), templates, spec.languages)
         except allowlist.AllowlistError:
@@ -451,14 +458,14 @@ class _Checker:
             specs.append(ReportSpec(fmt.strip(), self.local_path(path.strip())))
         return tuple(specs)
 
-    def brands(self, doc: dict[str, Any], allowlist_path: Path | None) -> tuple[str, ...]:
+    def brands(self, doc: dict[str, Any], layers: Selection) -> tuple[str, ...]:
         names = self.strings(doc, "brands")
         if not names or any(p.message.startswith("allowlist:") for p in self.problems):
             return tuple(names)  # no allowlist to check the names against
         import allowlist
 
         try:
-            loaded = allowlist.load(allowlist_path)
+            loaded = layers.load()
         except allowlist.AllowlistError as err:
             first = str(err.problems[0]) if err.problems else str(err)
             self.problem(f"the allowlist does not load ({first})", "allowlist")

@@ -85,7 +85,7 @@ def discover_for_scan(
     spec = config.discovery
     assert spec is not None
     try:
-        al = allowlist.load(config.allowlist)
+        al = config.allowlist.load()
         queries = _queries(spec, al)
     except (allowlist.AllowlistError, QueryError) as err:
         return ScanDiscovery(problem=str(err).splitlines()[0], query_count=len(spec.queries))

@@ -7,8 +7,8 @@ capture instead) and records the verdicts as a new run of kind ``rescan``: its
 ``scamlines diff BASE RESCAN`` (printed at the end) shows exactly what the allowlist or
 detector change did — a finding ``still flagged -> clean`` after a number was verified.
 
-A page whose body was not stored (over the size cap), is not a web page, or that the
-detector declines keeps the base run's record unchanged. Number reputation
+A page whose body was not stored (over the size cap), is not a web page, answered an HTTP
+error (400 or more), or that the detector declines keeps the base run's record unchanged. Number reputation
 (:mod:`crawler.scans.reputation`) counts the runs before the one that captured each page, as the
 crawl did, so a rescan with an unchanged allowlist changes nothing.
 """
@@ -29,6 +29,7 @@ from crawler.scans.reputation import apply_reputation
 from crawler.store import Store, StoreError, open_store
 
 if TYPE_CHECKING:
+    from allowlist import Selection
     from detector.report import PageReport
 
 __all__ = ["RescanError", "RescanSummary", "run_rescan"]
@@ -84,7 +85,7 @@ class RescanSummary:
 
 def run_rescan(
     db: Path,
-    allowlist_path: str | None = None,
+    layers: Selection | None = None,
     *,
     base_run: int | None = None,
     all_pages: bool = False,
@@ -101,10 +102,11 @@ def run_rescan(
     import allowlist
 
     db = Path(db).resolve()  # the same lock file as a scan's, whatever the spelling
+    layers = layers or allowlist.Selection()
     try:
-        loaded = allowlist.load(allowlist_path)
+        loaded = layers.load()
     except allowlist.AllowlistError as err:
-        raise RescanError(f"{allowlist_path or 'the bundled allowlist'}: {err}") from None
+        raise RescanError(f"{layers.describe()}: {err}") from None
     with ScanLock(db, kind="rescan"):
         try:
             with open_store(db, timeout=timeout) as store:
@@ -164,6 +166,8 @@ def _report(store: Store, target: dict[str, Any], loaded: Any) -> PageReport | N
     content_type = (target["content_type"] or "").split(";", 1)[0].strip().lower()
     if not target["has_body"] or content_type not in _TEXT_TYPES:
         return None
+    if (target["http_status"] or 0) >= 400:
+        return None  # an error page is recorded, never judged (as in the crawl)
     body = store.body(target["body_sha256"])
     if body is None:
         return None

@@ -103,6 +103,8 @@ class ScanSummary:
                 "reach are listed as gone, and the next scan compares with the last "
                 "finished one"
             )
+        if self.crawl.problem:
+            notes.append(f"FETCH FAILURE: {self.crawl.problem}")
         if self.crawl.store_error:
             notes.append(f"STORE ERROR: {self.crawl.store_error}")
         return notes
@@ -208,7 +210,7 @@ def crawl_options(
         kind="scan",
         seeds=tuple(dict.fromkeys((*config.seeds, *discovered))),
         db=config.db,
-        allowlist=str(config.allowlist) if config.allowlist else None,
+        allowlist=config.allowlist,
         depth=config.depth,
         max_pages=config.max_pages,
         timeout=config.timeout,

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from scrapy.http import Response
     from twisted.python.failure import Failure
 
+    from allowlist.loader import Selection
+
 __all__ = ["ScamlinesSpider", "failure_kind", "fetch_record"]
 
 logger = logging.getLogger(__name__)
@@ -107,9 +109,11 @@ class ScamlinesSpider(Spider):
         if response.meta.get("scamlines_seed") and _is_sitemap_source(response):
             yield from self._sitemap_requests(response)
             return
+        record = fetch_record(response)
         yield PageItem(
-            fetch=fetch_record(response),
-            text=_text_of(response),
+            fetch=record,
+            # A page with a note (an HTTP error, a non-text body) is recorded, not analysed.
+            text=_text_of(response) if record.note is None else None,
             replayed=bool(response.meta.get("scamlines_replayed")),
         )
         if not self.config.follow_links or self._page_budget_spent():
@@ -224,7 +228,7 @@ def fetch_record(response: Response) -> FetchRecord:
         depth=int(meta.get("depth", 0)),
         priority=int(meta.get("scamlines_priority", 0)),
         cached="cached" in response.flags,
-        note=None if _text_of(response) is not None else _binary_note(content_type),
+        note=unanalysed_note(response.status, content_type, _text_of(response) is not None),
         host=host,
         domain=registrable_domain(host) if host else None,
     )
@@ -241,6 +245,8 @@ def failure_kind(error: BaseException) -> str | None:
         # Scrapy's HTTP handler cancels a download only when the body passes DOWNLOAD_MAXSIZE
         # mid-stream (timeouts raise DownloadTimeoutError), and says so with no message.
         return "too_large"
+    if type(error) is ValueError:
+        return "bad_url"  # a redirect to a malformed address (bad port, IPv6 literal…)
     return type(error).__name__
 
 
@@ -265,8 +271,17 @@ def _text_of(response: Response) -> str | None:
     return None
 
 
-def _binary_note(content_type: str | None) -> str:
-    return f"not analysed: {content_type or 'unknown content type'} is not a web page"
+def unanalysed_note(status: int, content_type: str | None, is_text: bool) -> str | None:
+    """Why a response is not analysed, or None when it is.
+
+    An HTTP error page (status 400 or more) is never judged: a deleted scam page answering
+    404 is gone, not ``clean``, and its soft "not found" text says nothing about the site.
+    """
+    if status >= 400:
+        return f"not analysed: HTTP {status}"
+    if not is_text:
+        return f"not analysed: {content_type or 'unknown content type'} is not a web page"
+    return None
 
 
 def _is_sitemap_source(response: Response) -> bool:
@@ -294,7 +309,5 @@ def _sitemap_urls(response: Response, maxsize: int) -> tuple[list[str], bool]:
     return urls, sitemap.type == "sitemapindex"
 
 
-def _load_allowlist(path: str | None) -> Any:
-    import allowlist
-
-    return allowlist.load(path)
+def _load_allowlist(layers: Selection) -> Any:
+    return layers.load()

@@ -104,6 +104,8 @@ def _record(
     blob: bytes | None,
 ) -> RecordedPage:
     now = fetch.fetched_at
+    if fetch.status >= 400:
+        report = None  # an HTTP error page is recorded, never judged (it is gone, not clean)
     if blob is not None:
         db.execute(
             "INSERT INTO bodies (sha256, body, size, content_type) VALUES (?, ?, ?, ?) "
