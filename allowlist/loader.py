@@ -92,7 +92,10 @@ def load(*paths: PathLike | None, bundled: bool = True) -> Allowlist:
         # Every error, the non-blocking ones too: whoever fixes the files sees them all at once.
         raise AllowlistError([p for p in reading.problems if p.severity == "error"])
     for problem in reading.problems:
-        logger.warning("%s", problem)
+        # The bundled data's own gaps are the project's to fix and `allowlist validate`
+        # reports them; repeating them before every command would bury the analyst's own.
+        bundled_gap = Path(problem.file).resolve().is_relative_to(DATA_DIR)
+        logger.log(logging.DEBUG if bundled_gap else logging.WARNING, "%s", problem)
     return Allowlist(
         reading.brands,
         path=reading.path,

@@ -19,15 +19,11 @@ def provenance_rows(allowlist: Allowlist) -> list[dict[str, Any]]:
     for brand in allowlist:
         current = [entry for entry in brand.numbers if not entry.retired]
         levels = Counter(entry.level for entry in current)
-        rows.append(
-            {
-                "name": brand.name,
-                "phone_support": brand.phone_support,
-                **{level: levels[level] for level in LEVELS},
-                "retired": len(brand.numbers) - len(current),
-                "countries": sorted({entry.region for entry in current}),
-            }
-        )
+        row: dict[str, Any] = {"name": brand.name, "phone_support": brand.phone_support}
+        row.update({level: levels[level] for level in LEVELS})
+        row["retired"] = len(brand.numbers) - len(current)
+        row["countries"] = sorted({entry.region for entry in current})
+        rows.append(row)
     return rows
 
 

@@ -27,6 +27,11 @@ class PageItem:
 
     fetch: FetchRecord
     text: str | None = None
+    #: The charset Scrapy decoded ``text`` with: the page worker decodes the body the same
+    #: way (:func:`crawler.pageworker.decoded`), so only the body crosses the pipe.
+    encoding: str | None = None
+    #: Distributed runs: the Redis leases of the request (released once the page is recorded).
+    leases: tuple[int, ...] = ()
     verdict: str | None = None
     replayed: bool = False
 

@@ -9,7 +9,9 @@ writer during the crawl). The crawl side talks to it over a pipe watched by the 
 with no threads of its own. With the worker off, both run inline in the crawl process
 (simplest to debug, one core).
 
-Messages, crawl → worker: ``("page", seq, FetchRecord, text | None)`` and ``("stop",)``;
+Messages, crawl → worker: ``("page", seq, FetchRecord, text | None, encoding | None)`` (with an
+encoding, the worker decodes the body as Scrapy did, so a page crosses the pipe once, not as
+bytes and again as text) and ``("stop",)``;
 worker → crawl: ``("ready",)``, ``("done", [Outcome, ...])`` after each committed batch,
 ``("fatal", message)`` and ``("closed",)``. Nothing here imports Scrapy or Twisted.
 """
@@ -93,24 +95,15 @@ class PageProcessor:
         self.store: Store = open_store(config.db, timeout=config.db_timeout)
         self.store.body_maxsize = config.body_maxsize
 
-    def analyse(self, seq: int, fetch: FetchRecord, text: str | None) -> tuple[Any, Outcome]:
+    def analyse(
+        self, seq: int, fetch: FetchRecord, text: str | None, encoding: str | None = None
+    ) -> tuple[Any, Outcome]:
         """``((fetch, report), outcome)`` for one page; never raises for a bad page."""
-        if not self.config.detector or text is None:
-            return (fetch, None), Outcome(seq, None, fetch.note)
-        import detector
-
-        try:
-            report: PageReport = detector.analyze(
-                text, url=fetch.final_url, allowlist=self.allowlist, content_type=fetch.content_type
-            )
-        except detector.UnsupportedContent as err:
-            fetch = dataclasses.replace(fetch, note=f"not analysed: {err or 'unsupported content'}")
-            return (fetch, None), Outcome(seq, None, fetch.note)
-        except Exception as err:  # a detector bug must cost one page, not the crawl
-            logger.exception("Detector failed on %s", fetch.final_url)
-            note = f"not analysed: detector error ({type(err).__name__})"
-            fetch = dataclasses.replace(fetch, note=note)
-            return (fetch, None), Outcome(seq, None, note, type(err).__name__)
+        (fetch, report), outcome = analyse_page(
+            self.allowlist if self.config.detector else None, seq, fetch, text, encoding
+        )
+        if report is None:
+            return (fetch, None), outcome
         # Numbers flagged on other pages by earlier runs raise the score (crawler.scans.reputation).
         report = apply_reputation(self.store, report, url=fetch.url, before_run=self.config.run_id)
         return (fetch, report), Outcome(seq, report.verdict, fetch.note)
@@ -122,6 +115,32 @@ class PageProcessor:
 
     def close(self) -> None:
         self.store.close()
+
+
+def analyse_page(
+    allowlist: Any, seq: int, fetch: FetchRecord, text: str | None, encoding: str | None = None
+) -> tuple[tuple[FetchRecord, PageReport | None], Outcome]:
+    """The detector's judgement of one page (``allowlist`` None: not analysed), before any
+    history is consulted; never raises for a bad page. Shared with distributed workers."""
+    if text is None and encoding is not None:
+        text = decoded(fetch.body, encoding)
+    if allowlist is None or text is None:
+        return (fetch, None), Outcome(seq, None, fetch.note)
+    import detector
+
+    try:
+        report: PageReport = detector.analyze(
+            text, url=fetch.final_url, allowlist=allowlist, content_type=fetch.content_type
+        )
+    except detector.UnsupportedContent as err:
+        fetch = dataclasses.replace(fetch, note=f"not analysed: {err or 'unsupported content'}")
+        return (fetch, None), Outcome(seq, None, fetch.note)
+    except Exception as err:  # a detector bug must cost one page, not the crawl
+        logger.exception("Detector failed on %s", fetch.final_url)
+        note = f"not analysed: detector error ({type(err).__name__})"
+        fetch = dataclasses.replace(fetch, note=note)
+        return (fetch, None), Outcome(seq, None, note, type(err).__name__)
+    return (fetch, report), Outcome(seq, report.verdict, fetch.note)
 
 
 # --- the worker process -------------------------------------------------------------------------
@@ -163,7 +182,7 @@ def _serve(
                 break
         stopping = messages[-1] == _STOP or any(m == _STOP for m in messages)
         pages = [m for m in messages if m[0] == "page"]
-        results = [processor.analyse(seq, fetch, text) for _, seq, fetch, text in pages]
+        results = [processor.analyse(*page[1:]) for page in pages]
         try:
             processor.record([pair for pair, _ in results])
         except StoreError as err:
@@ -224,8 +243,11 @@ class WorkerPages:
         self._loop.add_reader(self._conn.fileno(), self._on_readable)
         await self._ready
 
-    async def submit(self, fetch: FetchRecord, text: str | None) -> Outcome:
-        """Hand one page over; resolves once it is analysed and committed."""
+    async def submit(
+        self, fetch: FetchRecord, text: str | None, encoding: str | None = None
+    ) -> Outcome:
+        """Hand one page over (its text, or the charset to decode its body with); resolves
+        once it is analysed and committed."""
         if self.error is not None:
             raise self.error
         assert self._loop is not None
@@ -233,7 +255,7 @@ class WorkerPages:
         future: asyncio.Future[Outcome] = self._loop.create_future()
         self._pending[self._seq] = future
         try:
-            self._conn.send(("page", self._seq, fetch, text))
+            self._conn.send(("page", self._seq, fetch, text, encoding))
         except OSError:
             self._fail(WorkerDied("the page worker is gone"))
         return await future
@@ -297,12 +319,14 @@ class InlinePages:
     async def start(self) -> None:
         self.processor = PageProcessor(self.config)
 
-    async def submit(self, fetch: FetchRecord, text: str | None) -> Outcome:
+    async def submit(
+        self, fetch: FetchRecord, text: str | None, encoding: str | None = None
+    ) -> Outcome:
         assert self.processor is not None
         if self.error is not None:
             raise self.error
         self._seq += 1
-        pair, outcome = self.processor.analyse(self._seq, fetch, text)
+        pair, outcome = self.processor.analyse(self._seq, fetch, text, encoding)
         try:
             self.processor.record([pair])
         except StoreError as err:
@@ -313,6 +337,13 @@ class InlinePages:
     async def close(self) -> None:
         if self.processor is not None:
             self.processor.close()
+
+
+def decoded(body: bytes, encoding: str) -> str:
+    """``body`` as text, exactly as Scrapy's ``TextResponse.text`` decodes it."""
+    from w3lib.encoding import html_to_unicode
+
+    return html_to_unicode(f"charset={encoding}", body)[1]
 
 
 def start_pages(config: WorkerConfig, *, in_worker: bool) -> WorkerPages | InlinePages:

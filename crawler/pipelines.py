@@ -111,7 +111,10 @@ class PagePipeline:
             return item
         assert self.pages is not None
         try:
-            outcome = await self.pages.submit(item.fetch, item.text)
+            if item.encoding is not None:  # the worker decodes the body: one copy crosses
+                outcome = await self.pages.submit(item.fetch, None, item.encoding)
+            else:
+                outcome = await self.pages.submit(item.fetch, item.text)
         except StoreError as err:
             self._store_failed(err)
             raise DropItem(f"not recorded: {err}") from None

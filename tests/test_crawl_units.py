@@ -182,7 +182,7 @@ def test_build_settings_is_explicit_and_absolute(tmp_path: Path, monkeypatch) ->
     settings = build_settings(options, seeds, run_id=4, jobdir=jobdir, log_file=None)
     assert settings["SPIDER_MODULES"] == ["crawler.spiders"]
     assert settings["SCAMLINES_DB"] == str(tmp_path / "rel.db")
-    assert Path(settings["JOBDIR"]).is_absolute()
+    assert settings["JOBDIR"] is None  # memory queues; resume replays from the store
     assert Path(settings["HTTPCACHE_DIR"]).is_absolute()
     assert settings.getint("DEPTH_LIMIT") == 1
     assert settings.getbool("ROBOTSTXT_OBEY") is False
@@ -255,3 +255,23 @@ def test_failure_kinds() -> None:
 def test_run_status(reason: str, status: str) -> None:
     assert run_status(reason, {}) == status
     assert run_status(reason, {"scamlines/store_error": "disk full"}) == "failed"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ("<p>Caf\u00e9 \u260e 1-888</p>".encode(), "text/html; charset=utf-8"),
+        ("<p>Caf\u00e9 \u2013 1-888</p>".encode("cp1252"), "text/html"),
+        (b"\xef\xbb\xbf<p>bom \xe2\x98\x8e</p>", "text/html; charset=latin-1"),
+        (b"<meta charset='shift_jis'><p>\x82\xa0 broken \xff\xfe</p>", "text/html"),
+        (b"<p>bad utf-8 \xc3\x28 \xa0</p>", "text/html; charset=utf-8"),
+    ],
+)
+def test_the_page_worker_decodes_a_body_as_scrapy_did(body: bytes, content_type: str) -> None:
+    from scrapy.http import HtmlResponse
+
+    from crawler.pageworker import decoded
+
+    response = HtmlResponse("https://a.example/", body=body,
+                            headers={"Content-Type": content_type})  # fmt: skip
+    assert decoded(body, response.encoding) == response.text

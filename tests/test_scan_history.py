@@ -196,7 +196,7 @@ def test_reputation_counts_earlier_runs_on_other_pages_only(store: Store) -> Non
     (united,) = store.findings(run_id=third)
     assert {"number_seen_before"} <= {r["code"] for r in united["reasons"]}  # A flagged it
     rows = store.number_reputation([N1], before_run=third, exclude_url=C)
-    assert {row["url"] for row in rows} == {A}
+    assert [(row["brand"], row["pages"]) for row in rows] == [("Delta Air Lines", 1)]
 
 
 def test_reputation_ignores_dismissed_numbers(store: Store) -> None:
@@ -207,7 +207,7 @@ def test_reputation_ignores_dismissed_numbers(store: Store) -> None:
 
 def test_with_reputation_is_pure_and_capped() -> None:
     report = detector.analyze(DELTA_N1, url=A, allowlist=AL, content_type="text/html")
-    elsewhere = [{"e164": N1, "page_id": 7, "url": C, "domain": "united-care.blogspot.com",
+    elsewhere = [{"e164": N1, "pages": 1, "domain": "united-care.blogspot.com",
                   "brand": "United Airlines", "since": "2026-11-01T02:00:00.000Z"}]  # fmt: skip
     raised = with_reputation(report, elsewhere)
     assert raised is not report and report.score < raised.score <= 1.0

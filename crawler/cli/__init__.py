@@ -45,6 +45,7 @@ from crawler.cli.scans import (
     scan_command,
     triage_command,
 )
+from crawler.cli.worker import worker_command
 
 __all__ = [
     "AllowlistInputError",
@@ -83,6 +84,6 @@ def cli() -> None:
 for _command in (
     check_command, eval_command, crawl_command, report_command, takedown_command,
     scan_command, diff_command, numbers_command, triage_command, rescan_command,
-    discover_command, allowlist_group, findings_command, show_command,
+    discover_command, allowlist_group, worker_command, findings_command, show_command,
 ):  # fmt: skip
     cli.add_command(_command)

@@ -60,7 +60,11 @@ CRAWL_EXIT = {"finished": 0, "interrupted": 0, "failed": 1}
                    "under PATH.state/ next to the database.")
 @click.option("--set", "set_values", multiple=True, metavar="NAME=VALUE",
               help="Any Scrapy or SCAMLINES_* setting, as scrapy crawl -s (repeatable).")
-def crawl_command(seeds: tuple[str, ...], db: str, allowlist_layers: Selection, depth: int,
+@click.option("--redis", "redis_url", default=None, metavar="URL",
+              help="Distributed run: the frontier lives in this Redis (redis://HOST:PORT/DB); "
+                   "this process records, `scamlines worker` processes fetch.")
+def crawl_command(redis_url: str | None, seeds: tuple[str, ...], db: str,
+                  allowlist_layers: Selection, depth: int,
                   max_pages: int, resume: bool, allow_hosts: tuple[str, ...],
                   ignore_robots: bool, follow_offsite: bool, seeds_file: str | None,
                   user_agent: str | None, timeout: float | None, output_format: str,
@@ -96,7 +100,12 @@ def crawl_command(seeds: tuple[str, ...], db: str, allowlist_layers: Selection, 
         jobdir=Path(jobdir) if jobdir else None, settings=setting_values(set_values),
     )
     try:
-        summary = run_crawl(options)
+        if redis_url:
+            from crawler.recorder import run_recorder
+
+            summary = run_recorder(options, redis_url)
+        else:
+            summary = run_crawl(options)
     except CrawlError as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(2)

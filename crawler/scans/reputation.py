@@ -135,7 +135,7 @@ def _seen_before(numbers: list[NumberReport], elsewhere: dict[str, list[dict[str
     parts = []
     for number in numbers:
         rows = elsewhere[number.e164]
-        pages = len({r["page_id"] for r in rows})
+        pages = sum(int(r["pages"]) for r in rows)
         domains = len({r["domain"] for r in rows if r["domain"]})
         since = min(r["since"] for r in rows)[:10]
         parts.append(

@@ -110,11 +110,14 @@ class ScamlinesSpider(Spider):
             yield from self._sitemap_requests(response)
             return
         record = fetch_record(response)
+        # A page with a note (an HTTP error, a non-text body) is recorded, not analysed.
+        text = _text_of(response) if record.note is None else None
         yield PageItem(
             fetch=record,
-            # A page with a note (an HTTP error, a non-text body) is recorded, not analysed.
-            text=_text_of(response) if record.note is None else None,
+            text=text,
+            encoding=response.encoding if text is not None else None,  # type: ignore[attr-defined]
             replayed=bool(response.meta.get("scamlines_replayed")),
+            leases=tuple(response.meta.get("scamlines_leases", ())),
         )
         if not self.config.follow_links or self._page_budget_spent():
             return

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from crawler.store.base import StoreBase
+from crawler.store.reputation import refresh
 from crawler.store.schema import FINDING_STATUSES
 from crawler.store.values import _first, _where, utc_now
 
@@ -144,6 +145,8 @@ class FindingsMixin(StoreBase):
                 "INSERT INTO triage (finding_id, status, note, at) VALUES (?, ?, ?, ?)",
                 [finding_id, status, note, now],
             )
+            before = [r[0] for r in db.execute(
+                "SELECT e164 FROM false_positives WHERE finding_id = ?", [finding_id])]  # fmt: skip
             db.execute("DELETE FROM false_positives WHERE finding_id = ?", [finding_id])
             if status == "false_positive":
                 for e164 in finding["numbers"] or []:
@@ -152,4 +155,6 @@ class FindingsMixin(StoreBase):
                         "VALUES (?, ?, ?, ?)",
                         [finding_id, e164, finding["page_id"], now],
                     )
+            # Dismissed pages do not count in a number's reputation: recount what changed.
+            refresh(db, [*before, *(finding["numbers"] or [])])
         return self.finding(finding_id)

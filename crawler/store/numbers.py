@@ -9,10 +9,13 @@ of its evidence (:mod:`crawler.store.evidence`); which numbers one run saw is ru
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
 from crawler.store.base import StoreBase
+from crawler.store.errors import StoreError, _explain
+from crawler.store.reputation import reputation_rows
 
 
 class NumbersMixin(StoreBase):
@@ -35,28 +38,23 @@ class NumbersMixin(StoreBase):
         self, e164s: Iterable[str], *, before_run: int, exclude_url: str
     ) -> list[dict[str, Any]]:
         """Where each of ``e164s`` was flagged by runs older than ``before_run``, on pages
-        other than ``exclude_url``: one row per number and page (``e164, page_id, url,
-        domain, brand``, ``since`` = when a run first saw it there).
+        other than ``exclude_url``: one row per number, brand and domain (``e164, brand,
+        domain, pages``, ``since`` = when a run first flagged it there). A row with
+        ``pages`` 0 names a brand shown on pages already counted under another brand.
 
         *Flagged* means shown as an unverified or invalid number on a page that run judged
-        ``flagged``, and not dismissed by an analyst as a false positive.
+        ``flagged``, and not dismissed by an analyst as a false positive. Read from an
+        aggregate (:mod:`crawler.store.reputation`): the cost does not grow with the store.
         """
         wanted = sorted(set(e164s))
         if not wanted:
             return []
-        marks = ", ".join("?" for _ in wanted)
-        sql = (
-            "SELECT nr.e164, nr.page_id, p.url, p.domain, nr.brand, min(r.started_at) AS since "
-            "FROM number_runs nr JOIN runs r ON r.id = nr.run_id "
-            "JOIN page_runs pr ON pr.run_id = nr.run_id AND pr.page_id = nr.page_id "
-            f"JOIN pages p ON p.id = nr.page_id WHERE nr.e164 IN ({marks}) AND nr.run_id < ? "
-            "AND p.url != ? AND pr.verdict = 'flagged' AND nr.status IN ('unverified', 'invalid') "
-            "AND NOT EXISTS (SELECT 1 FROM false_positives fp JOIN findings f "
-            "ON f.id = fp.finding_id WHERE fp.page_id = nr.page_id AND fp.e164 = nr.e164 "
-            "AND f.status = 'false_positive') "
-            "GROUP BY nr.e164, nr.page_id, nr.brand ORDER BY nr.e164, since"
-        )
-        return list(self._rows(sql, [*wanted, before_run, exclude_url]))
+        try:
+            return reputation_rows(
+                self.db, wanted, before_run=before_run, exclude_url=exclude_url
+            )
+        except sqlite3.DatabaseError as err:
+            raise StoreError(_explain(self.path, err)) from err
 
     def number_pages(self) -> list[dict[str, Any]]:
         """Every (number, page) pair ever sighted, for number clusters: the number's ``type,

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import sqlite_utils
 
 from crawler.store.base import StoreBase
+from crawler.store.reputation import mark_page
 from crawler.store.values import _dumps
 
 if TYPE_CHECKING:
@@ -129,6 +130,8 @@ def _record(
         for brand, numbers in finding_groups(report)
     )
     _record_run_numbers(db, run_id, page_id, report, finding_ids)
+    if verdict == "flagged":
+        mark_page(db, run_id, page_id)
     return RecordedPage(page_id, capture_id, finding_ids)
 
 

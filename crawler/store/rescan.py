@@ -18,6 +18,7 @@ from crawler.store.record import (
     _upsert_finding,
     finding_groups,
 )
+from crawler.store.reputation import mark_page
 from crawler.store.values import _dumps
 
 if TYPE_CHECKING:
@@ -92,6 +93,8 @@ def _record_reanalysis(
         for brand, numbers in finding_groups(report)
     ]
     _record_run_numbers(db, run_id, page_id, report, finding_ids)
+    if report.verdict == "flagged":
+        mark_page(db, run_id, page_id)
 
 
 def _carry_forward(db: sqlite_utils.Database, run_id: int, target: dict[str, Any]) -> None:
@@ -102,6 +105,8 @@ def _carry_forward(db: sqlite_utils.Database, run_id: int, target: dict[str, Any
         "WHERE run_id = :source AND page_id = :page",
         params,
     )
+    if target["verdict"] == "flagged":
+        mark_page(db, run_id, target["page_id"])
     db.execute(
         "INSERT OR IGNORE INTO finding_runs (run_id, finding_id, verdict, score, numbers) "
         "SELECT :run, fr.finding_id, fr.verdict, fr.score, fr.numbers FROM finding_runs fr "
@@ -114,3 +119,5 @@ def _carry_forward(db: sqlite_utils.Database, run_id: int, target: dict[str, Any
         "WHERE run_id = :source AND page_id = :page",
         params,
     )
+    if target["verdict"] == "flagged":
+        mark_page(db, run_id, target["page_id"])

@@ -34,6 +34,11 @@ Tables (``sqlite-utils`` creates them; :data:`MIGRATIONS` versions them):
     across queries and runs: the query, brand, provider and rank that first found it, first
     and last seen, how many times any query returned it).
 
+``flag_marks`` and ``number_flags``
+    Where each number was flagged (page, brand, first run), and the same counted per number,
+    brand, domain and run: what "already flagged on N other pages" reads, at a cost that does
+    not grow with the store (:mod:`crawler.store.reputation`).
+
 A new table or column is a new migration at the end of this file; applied ones never change.
 """
 
@@ -63,6 +68,8 @@ TABLES = (
     "triage",
     "discoveries",
     "discovery_runs",
+    "flag_marks",
+    "number_flags",
 )
 
 JSON_COLUMNS = frozenset(
@@ -334,3 +341,43 @@ def _m0004_discoveries(db: sqlite_utils.Database) -> None:
     )
     db.table("discoveries").create_index(["url"], unique=True)
     db.table("discoveries").create_index(["brand"])
+
+
+@MIGRATIONS(name="0005_number_reputation")
+def _m0005_number_reputation(db: sqlite_utils.Database) -> None:
+    # "Where was this number flagged before?" used to read every earlier sighting of the
+    # number, once per flagged page: quadratic in the store. Two tables make it constant per
+    # page (crawler/store/reputation.py keeps them as pages are recorded):
+    # ``flag_marks``: each page-number-brand that some run judged flagged, once, with the
+    # first such run (so "earlier runs only" stays exact); ``counted``: the first mark of its
+    # page and number, the one that counts the page.
+    db.table("flag_marks").create(
+        {
+            "e164": str,
+            "page_id": int,
+            "brand": str,
+            "domain": str,
+            "first_run": int,
+            "counted": int,
+        },
+        pk=("e164", "page_id", "brand"),
+        foreign_keys=[("page_id", "pages", "id"), ("first_run", "runs", "id")],
+    )
+    db.table("flag_marks").create_index(["page_id"])
+    # ``number_flags``: per number, brand, domain and first run: how many marks and pages
+    # (not dismissed as false positives); read by Store.number_reputation with one index range.
+    db.table("number_flags").create(
+        {
+            "e164": str,
+            "brand": str,
+            "domain": str,
+            "first_run": int,
+            "marks": int,
+            "pages": int,
+            "since": str,
+        },
+        pk=("e164", "brand", "domain", "first_run"),
+    )
+    from crawler.store.reputation import backfill
+
+    backfill(db)
