@@ -7,12 +7,12 @@ one row (with empty number fields), so nothing the store judged is silently drop
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from crawler.store import FINDING_STATUSES, format_time
+from crawler.store import FINDING_STATUSES
+from crawler.store.filters import FilterError, parse_since, resolve_brand
 
 if TYPE_CHECKING:
     from crawler.store import Store
@@ -37,8 +37,11 @@ VERDICTS = ("flagged", "suspicious", "clean", "official")
 DEFAULT_VERDICTS = ("flagged", "suspicious")
 
 
-class ReportError(ValueError):
-    """A report cannot be made as asked: unknown run, bad date, unknown brand, empty store."""
+class ReportError(FilterError):
+    """A report cannot be made as asked: unknown run, bad date, unknown brand, empty store.
+
+    ``--since`` and ``--brand`` are read by :mod:`crawler.store.filters` (re-exported here),
+    which raises its base class :class:`~crawler.store.filters.FilterError`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,39 +154,6 @@ class Filters:
             and (self.since_run is None or (finding["last_run"] or 0) >= self.since_run)
             and (self.since_time is None or (finding["last_seen"] or "") >= self.since_time)
         )
-
-
-def parse_since(store: Store, text: str) -> tuple[int | None, str | None]:
-    """``--since``: a run id (findings that run or a later one saw) or an ISO date/time.
-
-    Returns ``(run_id, None)`` or ``(None, utc_time)``. A date means midnight UTC; a time
-    without a zone is taken as UTC.
-    """
-    value = text.strip()
-    if value.isdigit():
-        if store.run(int(value)) is None:
-            raise ReportError(f"--since {value}: no run {value} in {store.path}")
-        return int(value), None
-    try:
-        moment = dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise ReportError(
-            f"--since {text!r}: expected a run id or a date such as 2026-11-20 "
-            "or 2026-11-20T08:00Z"
-        ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return None, format_time(moment)
-
-
-def resolve_brand(name: str, known: Iterable[str]) -> str:
-    """The brand's name as the store spells it (case-insensitive), or :class:`ReportError`."""
-    names = {brand.casefold(): brand for brand in known if brand}
-    found = names.get(name.strip().casefold())
-    if found is None:
-        listed = ", ".join(sorted(names.values())) or "none"
-        raise ReportError(f"--brand {name!r}: no finding names this brand (the store has: {listed})")
-    return found
 
 
 def build_rows(store: Store, filters: Filters) -> list[ReportRow]:

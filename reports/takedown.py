@@ -31,9 +31,8 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import phonenumbers
-
-from crawler.store import utc_now
+from crawler.store import filters, utc_now
+from crawler.store.filters import normalise_domain
 
 from . import rdap
 from .carriers import number_route
@@ -115,20 +114,12 @@ class _Page:
     numbers: list[str] = field(default_factory=list)
 
 
-def normalise_domain(text: str) -> str:
-    """A host or domain from ``--domain`` (a URL or ``host:port`` is accepted too)."""
-    host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", text.strip().lower())
-    host = re.split(r"[/?#]", host, maxsplit=1)[0].rsplit("@", 1)[-1]
-    return host.split(":", 1)[0].strip(".")
-
-
 def normalise_number(text: str) -> str:
     """``--number`` as E.164 (national formats are read as North American)."""
     try:
-        number = phonenumbers.parse(text, "US")
-    except phonenumbers.NumberParseException:
-        raise TakedownError(f"--number {text!r}: not a phone number") from None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return filters.normalise_number(text)
+    except filters.FilterError as error:
+        raise TakedownError(str(error)) from None
 
 
 def make_takedown(

@@ -4,6 +4,7 @@ answers what its title says; every table is described. No Datasette needed: plai
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -36,11 +37,13 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def execute(db: Path, sql: str) -> list[dict[str, Any]]:
+def execute(db: Path, sql: str, **params: Any) -> list[dict[str, Any]]:
+    """Run a canned query; its :named parameters default to "" (as Datasette's empty form)."""
+    values = dict.fromkeys(re.findall(r"(?<!:):(\w+)", sql), "") | params
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
     try:
-        return [dict(row) for row in conn.execute(sql)]
+        return [dict(row) for row in conn.execute(sql, values)]
     finally:
         conn.close()
 
@@ -85,3 +88,13 @@ def test_every_table_is_described(db: Path, metadata: dict[str, Any]) -> None:
     assert set(TABLES) <= tables
     assert set(metadata["tables"]) == tables
     assert all(table["description"] for table in metadata["tables"].values())
+
+
+def test_page_evidence_is_readable(db: Path, metadata: dict[str, Any]) -> None:
+    found = execute(db, metadata["queries"]["page_evidence"]["sql"], url="united-care")
+    assert {row["url"] for row in found} == {C}
+    assert {row["e164"] for row in found} == {N1, N3}
+    assert all(isinstance(row["context"], str) and row["context"] for row in found)
+    assert all(row["read_the_text_with"] == f"scamlines show page:{row['page_id']} --body"
+               for row in found)  # fmt: skip
+    assert len(execute(db, metadata["queries"]["page_evidence"]["sql"])) > len(found)

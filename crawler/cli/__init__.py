@@ -5,14 +5,16 @@ One module per command group, each registered on :func:`cli` here:
 * :mod:`.pages`: ``check``, ``eval`` (one page at a time, :mod:`crawler.checks`);
 * :mod:`.crawl`: ``crawl`` (:mod:`crawler.runner`);
 * :mod:`.scans`: ``scan``, ``diff``, ``numbers``, ``triage``, ``rescan`` (:mod:`crawler.scans`);
+* :mod:`.findings`: ``findings``, ``show`` (reading the store; its finding filters are also
+  ``triage``'s);
 * :mod:`.reports`: ``report``, ``takedown`` (:mod:`reports`);
 * :mod:`.discover`: ``discover`` (:mod:`crawler.discovery`);
 * :mod:`.allowlist`: the ``allowlist`` group: ``validate``, ``list``, ``show``, ``lookup``;
 * :mod:`.common`: the options, errors and helpers they share.
 
 The command modules never import this package's names, only :mod:`.common` (and
-:mod:`.discover` imports :mod:`.crawl`), so defining the group here after importing them
-makes no import cycle.
+:mod:`.discover` imports :mod:`.crawl`, :mod:`.scans` imports :mod:`.findings`), so defining
+the group here after importing them makes no import cycle.
 
 Exit codes (every command): 0 success, 1 a condition the caller asked to be told about
 (``eval`` below its minimums, ``scan --fail-on-new`` with new findings), 2 usage or input
@@ -33,6 +35,7 @@ from crawler.cli.allowlist import (
 from crawler.cli.common import AllowlistInputError, InputError, allowlist_option, load_allowlist
 from crawler.cli.crawl import crawl_command
 from crawler.cli.discover import discover_command
+from crawler.cli.findings import findings_command, show_command
 from crawler.cli.pages import check_command, eval_command
 from crawler.cli.reports import report_command, takedown_command
 from crawler.cli.scans import (
@@ -59,11 +62,13 @@ __all__ = [
     "diff_command",
     "discover_command",
     "eval_command",
+    "findings_command",
     "load_allowlist",
     "numbers_command",
     "report_command",
     "rescan_command",
     "scan_command",
+    "show_command",
     "takedown_command",
     "triage_command",
 ]
@@ -79,6 +84,6 @@ def cli() -> None:
 for _command in (
     check_command, eval_command, crawl_command, report_command, takedown_command,
     scan_command, diff_command, numbers_command, triage_command, rescan_command,
-    discover_command, allowlist_group, worker_command,
+    discover_command, allowlist_group, worker_command, findings_command, show_command,
 ):  # fmt: skip
     cli.add_command(_command)

@@ -156,9 +156,19 @@ def _discover(search: Any, queries: list[Any], al: Any, db: str, output_format: 
         else:
             click.echo(candidate.to_text())
 
+    from crawler.ticker import Ticker
+
+    ticker = Ticker("discover", "queries")
+    asked: list[Any] = []
+
     def warn(outcome: Any) -> None:
-        if not quiet and not outcome.worked:
+        asked.append(outcome)
+        if quiet:
+            return
+        if not outcome.worked:
             click.echo(f"warning: \"{outcome.query or search.name}\": {outcome.error}", err=True)
+        total = len(queries) if search.uses_queries else None
+        ticker(len(asked), total, f"{sum(o.candidates for o in asked)} candidate URLs")
 
     if max_results is None:
         max_results = 20 if search.uses_queries else 0

@@ -63,8 +63,8 @@ def report_command(output_format: str, db: str, since: str | None, brand: str | 
     the plain number. Page text is escaped in HTML and Markdown, and URLs are never links.
     Exit 2 for a missing or empty store, an unknown run, date or brand.
     """
+    from crawler.store.filters import FilterError
     from reports.formats import render_report
-    from reports.rows import ReportError
 
     if group is not None and output_format != "misp":
         raise click.UsageError("--group applies to --format misp only")
@@ -72,7 +72,7 @@ def report_command(output_format: str, db: str, since: str | None, brand: str | 
     try:
         filters = _report_filters(store, since, brand, verdicts, statuses)
         rendered = render_report(store, output_format, filters, group=group or "run")
-    except ReportError as error:
+    except FilterError as error:  # ReportError too
         raise InputError(str(error)) from None
     finally:
         store.close()
@@ -83,7 +83,7 @@ def report_command(output_format: str, db: str, since: str | None, brand: str | 
 
 def _report_filters(store: Any, since: str | None, brand: str | None,
                     verdicts: tuple[str, ...], statuses: tuple[str, ...]) -> Any:
-    """The report's filters from the options (unknown run, date or brand: ReportError)."""
+    """The report's filters from the options (unknown run, date or brand: FilterError)."""
     from reports.rows import DEFAULT_VERDICTS, Filters, parse_since, resolve_brand
 
     since_run, since_time = parse_since(store, since) if since else (None, None)

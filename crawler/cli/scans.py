@@ -8,6 +8,7 @@ unknown run).
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,7 @@ from crawler.cli.common import (
     setting_values,
     summary_format_option,
 )
+from crawler.cli.findings import finding_filter_options, finding_query, selected
 
 if TYPE_CHECKING:
     from allowlist import Selection
@@ -64,10 +66,13 @@ def scan_command(config_path: str, output_format: str, quiet: bool, fail_on_new:
     so the scan runs the same from any directory. Only one scan (or rescan) runs on a
     database at a time: a second one exits 2 at once, naming the pid holding it.
 
-    The summary ends with the diff against the previous finished scan of the same file
-    (see `scamlines diff`). Exit status: 0 ok; 1 with --fail-on-new when a finding is
-    newly flagged; 2 for errors (configuration, lock, database, a failed crawl, nothing
-    fetched or most fetches failed: printed even with --quiet).
+    A [discovery] table searches first (as `scamlines discover`) and adds the candidate
+    URLs to the seeds; a failing search is reported and the seeds are crawled anyway.
+    Progress goes to stderr (not with --quiet). The summary ends with the diff against the
+    previous finished scan of the same file (see `scamlines diff`). Exit status: 0 ok; 1
+    with --fail-on-new when a finding is newly flagged; 2 for errors (configuration, lock,
+    database, a failed crawl, nothing fetched or most fetches failed: printed even with
+    --quiet).
     """
     from crawler.scans.config import ScanConfigError, load_scan_config
     from crawler.scans.lock import ScanBusy
@@ -78,8 +83,13 @@ def scan_command(config_path: str, output_format: str, quiet: bool, fail_on_new:
         config = load_scan_config(config_path)
     except ScanConfigError as error:
         raise InputError(f"the scan configuration has problems:\n{error}") from None
+    def warn(outcome: Any) -> None:  # a [discovery] query that failed, as discover says it
+        if not quiet and not outcome.worked:
+            click.echo(f"warning: discovery: \"{outcome.query}\": {outcome.error}", err=True)
+
     extras = ScanExtras(allow_hosts, resolve_pins(resolve), resolve_only,
-                        setting_values(set_values))
+                        setting_values(set_values), progress_interval=0.0 if quiet else 5.0,
+                        on_query=warn)
     try:
         summary = run_scan(config, extras)
     except (ScanBusy, ScanError) as error:
@@ -134,23 +144,27 @@ def diff_command(runs: tuple[int, ...], db: str, brands: tuple[str, ...],
 @click.command("numbers")
 @click.option("--min-pages", default=1, show_default=True, type=click.IntRange(1),
               help="Only numbers seen on at least this many pages.")
+@click.option("--brand", default=None, metavar="NAME",
+              help="Only numbers shown for this brand (any case), with all their pages.")
 @_history_db_option
 @format_option
-def numbers_command(min_pages: int, db: str, output_format: str) -> None:
+def numbers_command(min_pages: int, brand: str | None, db: str, output_format: str) -> None:
     """Phone numbers with every page, domain and brand they were seen on (clusters).
 
     Most widespread first. Per page: its verdict, whether its latest run still showed the
     number (now) or not (gone), the number's status there, the findings citing it with
     their triage status, the brands, when last seen. FLAGGED: some page flags it and no
-    analyst dismissed it there as a false positive.
+    analyst dismissed it there as a false positive. Exit 2 for an unknown brand (the known
+    ones are listed) or a missing database.
     """
     from crawler.scans.clusters import number_clusters
     from crawler.store import StoreError
+    from crawler.store.filters import FilterError
 
     store = _history_store(db)
     try:
-        clusters = number_clusters(store, min_pages)
-    except StoreError as error:
+        clusters = number_clusters(store, min_pages, brand)
+    except (FilterError, StoreError) as error:
         raise InputError(str(error)) from None
     finally:
         store.close()
@@ -160,37 +174,73 @@ def numbers_command(min_pages: int, db: str, output_format: str) -> None:
         else:
             click.echo(cluster.to_text() + "\n")
     if not clusters and output_format == "text":
-        click.echo(f"no number seen on {plural(min_pages, 'page')} or more")
+        shown = f" shown for {brand}" if brand else ""
+        click.echo(f"no number{shown} seen on {plural(min_pages, 'page')} or more")
 
 
 @click.command("triage")
-@click.argument("finding_id", type=int)
+@click.argument("finding_ids", nargs=-1, type=int, metavar="[FINDING_ID...]")
 @click.option("--status", required=True,
               type=click.Choice(["confirmed", "false_positive", "reported", "resolved"]),
-              help="Your decision on the finding.")
-@click.option("--note", default=None, metavar="TEXT", help="Why (kept with the finding).")
+              help="Your decision on the findings.")
+@click.option("--note", default=None, metavar="TEXT", help="Why (kept with each finding).")
+@functools.partial(finding_filter_options, status=False)
+@click.option("--dry-run", is_flag=True, help="List the findings it would change; change none.")
 @_history_db_option
-def triage_command(finding_id: int, status: str, note: str | None, db: str) -> None:
-    """Record your decision on finding FINDING_ID (ids are in diff and numbers output).
+def triage_command(finding_ids: tuple[int, ...], status: str, note: str | None, db: str,
+                   dry_run: bool, verdicts: tuple[str, ...], **filters: Any) -> None:
+    """Record your decision on findings: by id (ids are in findings, diff and numbers output),
+    or every finding a filter selects (--number, --domain, --brand, with --verdict/--since).
 
-    false_positive also remembers the numbers the finding shows now: later scans and
-    rescans still record the finding, but show its verdict as false_positive and do not
-    count it as newly flagged, until the page shows a number you did not dismiss.
+    With filters only flagged and suspicious findings are selected unless --verdict says
+    otherwise; ids and filters together select the ids that pass the filters. Prints each
+    finding changed and how many. false_positive also remembers the numbers each finding
+    shows now: later scans and rescans still record it, but show its verdict as
+    false_positive and do not count it as newly flagged, until the page shows a number you
+    did not dismiss. Exit 2 for an unknown finding or filter; Ctrl-C keeps the decisions
+    already recorded and says how many (exit 1).
     """
-    from crawler.scans.triage import TriageError, triage
+    from crawler.scans.triage import TriageError, triage_many
     from crawler.store import StoreError
 
+    query = finding_query(verdicts if (verdicts or not finding_ids) else ("all",),
+                          ids=finding_ids, **filters)
+    if not finding_ids and not query.narrowed:
+        raise click.UsageError("name findings by id, or select them with --number, --domain, "
+                               "--brand or --since")
     store = _history_store(db)
     try:
-        finding = triage(store, finding_id, status, note)
+        unknown = [str(i) for i in finding_ids if store.finding(i) is None]
+        if unknown:
+            raise InputError(f"{db}: no finding {', '.join(unknown)}")
+        chosen = selected(store, query)
+        if dry_run:
+            for finding in chosen:
+                click.echo(f"would set {status}: {_triage_line(finding)}")
+            click.echo(f"{plural(len(chosen), 'finding')} would be set to {status} (dry run)")
+            return
+        outcome = triage_many(store, chosen, status, note)
     except (TriageError, StoreError) as error:
         raise InputError(str(error)) from None
     finally:
         store.close()
-    numbers = ", ".join(finding["numbers"] or []) or "no number"
-    dismissed = f"; dismissed on this page: {numbers}" if status == "false_positive" else ""
-    click.echo(f"finding #{finding_id} ({finding['brand'] or 'no brand'}, {finding['url']}): "
-               f"{status}{dismissed}")
+    for finding in outcome.changed:
+        numbers = ", ".join(finding["numbers"] or []) or "no number"
+        dismissed = f"; dismissed on this page: {numbers}" if status == "false_positive" else ""
+        click.echo(f"{_triage_line(finding)}: {status}{dismissed}")
+    already = f" ({len(outcome.unchanged)} already {status})" if outcome.unchanged else ""
+    click.echo(f"{plural(len(outcome.changed), 'finding')} changed to {status}{already}")
+    if outcome.interrupted:
+        click.echo(f"interrupted: {len(chosen) - len(outcome.changed) - len(outcome.unchanged)}"
+                   " findings left as they were", err=True)
+        sys.exit(1)
+
+
+def _triage_line(finding: dict[str, Any]) -> str:
+    from crawler.scans.terminal import for_terminal
+
+    return f"finding #{finding['id']} ({for_terminal(finding['brand']) or 'no brand'}, " \
+           f"{for_terminal(finding['url'])})"  # fmt: skip
 
 
 @click.command("rescan")
@@ -202,8 +252,9 @@ def triage_command(finding_id: int, status: str, note: str | None, db: str) -> N
               help="Re-analyse every stored page (latest capture of each) instead; the diff "
                    "then lists pages the base run did not see as back.")
 @format_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress lines on stderr.")
 def rescan_command(db: str, allowlist_layers: Selection, base_run: int | None, all_pages: bool,
-                   output_format: str) -> None:
+                   output_format: str, quiet: bool) -> None:
     """Re-judge stored pages with the current allowlist and detector, fetching nothing.
 
     Records a new run (kind rescan) over the same captures and prints its diff against the
@@ -214,11 +265,13 @@ def rescan_command(db: str, allowlist_layers: Selection, base_run: int | None, a
 
     from crawler.scans.lock import ScanBusy
     from crawler.scans.rescan import RescanError, run_rescan
+    from crawler.ticker import Ticker
 
     _history_store(db).close()  # a missing or foreign database is exit 2 before the lock
     try:
         summary = run_rescan(Path(db).resolve(), allowlist_layers, base_run=base_run,
-                             all_pages=all_pages)
+                             all_pages=all_pages,
+                             on_progress=None if quiet else Ticker("rescan", "pages"))
     except (RescanError, ScanBusy) as error:
         raise InputError(str(error)) from None
     echo_summary(summary, output_format)

@@ -17,6 +17,8 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from crawler.store.filters import resolve_brand
+
 if TYPE_CHECKING:
     from crawler.store import Store
 
@@ -100,8 +102,15 @@ def _page_line(page: ClusterPage) -> str:
     )
 
 
-def number_clusters(store: Store, min_pages: int = 1) -> list[NumberCluster]:
-    """Numbers seen on at least ``min_pages`` pages, most pages first, then by number."""
+def number_clusters(
+    store: Store, min_pages: int = 1, brand: str | None = None
+) -> list[NumberCluster]:
+    """Numbers seen on at least ``min_pages`` pages, most pages first, then by number.
+
+    ``brand`` (any case; :class:`crawler.store.filters.FilterError` naming the known brands
+    when no finding or sighting names it): only numbers shown for that brand somewhere, each
+    with all its pages (the other brands it is shown for are part of the picture).
+    """
     findings = _findings_by_pair(store)
     dismissed = {(row["page_id"], row["e164"]) for row in store.dismissed_numbers()}
     clusters: dict[str, NumberCluster] = {}
@@ -119,6 +128,10 @@ def number_clusters(store: Store, min_pages: int = 1) -> list[NumberCluster]:
             bool(row["current"]), pair in dismissed, tuple(findings.get(pair, ())),
         ))  # fmt: skip
     chosen = [c for c in clusters.values() if len(c.pages) >= min_pages]
+    if brand is not None:
+        known = {*store.brands_found(), *(b for c in clusters.values() for b in c.brands)}
+        wanted = resolve_brand(brand, known)
+        chosen = [c for c in chosen if wanted in c.brands]
     return sorted(chosen, key=lambda c: (-len(c.pages), c.e164))
 
 

@@ -13,7 +13,9 @@ See ``examples/scan.toml`` for every key with a comment. In short::
     [limits]   depth = 2, max_pages = 500, timeout = 1800 (seconds; 0: none)
     [crawl]    user_agent, ignore_robots, follow_offsite, allow_hosts, resolve, resolve_only,
                settings = { DOWNLOAD_DELAY = 2 }
-    [discovery]  queries = [...]   (accepted; search discovery is not available yet)
+    [discovery]  provider = "searxng" | "urls", searxng_url, urls_file, brands, languages,
+                 queries_file (templates), queries (literal), max_results, timeout, delay,
+                 max_wait: searched before the crawl; the candidates join the seeds
     [[reports]]  format = "csv", path = "out/nightly.csv"
 
 Every problem is reported as ``file:line: message``: ``tomllib`` gives the line of syntax
@@ -35,7 +37,7 @@ from allowlist.loader import Selection
 from allowlist.model import Problem
 from allowlist.source import SourceMap
 
-__all__ = ["ReportSpec", "ScanConfig", "ScanConfigError", "load_scan_config"]
+__all__ = ["DiscoverySpec", "ReportSpec", "ScanConfig", "ScanConfigError", "load_scan_config"]
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
@@ -46,7 +48,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "limits": ("depth", "max_pages", "timeout"),
     "crawl": ("user_agent", "ignore_robots", "follow_offsite", "allow_hosts", "resolve",
               "resolve_only", "settings"),
-    "discovery": ("queries", "engine", "max_results"),
+    "discovery": ("provider", "searxng_url", "urls_file", "brands", "languages", "queries_file",
+                  "queries", "max_results", "timeout", "delay", "max_wait", "engine"),
     "reports": ("format", "path"),
 }  # fmt: skip
 
@@ -73,6 +76,28 @@ class ReportSpec:
 
 
 @dataclass(frozen=True)
+class DiscoverySpec:
+    """The ``[discovery]`` table: ``scamlines discover``'s options, run before each crawl.
+
+    The queries are ``queries`` (literal) plus every template of ``languages`` (from
+    ``queries_file``, default the bundled one) for each of ``brands``. ``searxng_url`` None:
+    ``SCAMLINES_SEARXNG_URL`` from the environment when the scan runs.
+    """
+
+    provider: str = "searxng"
+    searxng_url: str | None = None
+    urls_file: Path | None = None
+    brands: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ("en",)
+    queries_file: Path | None = None
+    queries: tuple[str, ...] = ()
+    max_results: int | None = None  #: per query (0: all); None: 20 per query, all of a list
+    timeout: float = 10.0
+    delay: float = 1.0
+    max_wait: float = 30.0
+
+
+@dataclass(frozen=True)
 class ScanConfig:
     """A validated scan configuration; every path is absolute."""
 
@@ -92,8 +117,9 @@ class ScanConfig:
     resolve: dict[str, str] = field(default_factory=dict)
     resolve_only: bool = False
     settings: dict[str, Any] = field(default_factory=dict)
-    discovery_queries: tuple[str, ...] = ()
+    discovery_queries: tuple[str, ...] = ()  #: ``[discovery] queries`` (literal)
     reports: tuple[ReportSpec, ...] = ()
+    discovery: DiscoverySpec | None = None  #: None: no ``[discovery]`` table
 
 
 def load_scan_config(path: str | Path) -> ScanConfig:
@@ -174,9 +200,10 @@ class _Checker:
             "settings": self.settings(crawl),
             "discovery_queries": tuple(self.strings(discovery, "queries", "discovery")),
             "reports": self.reports(doc),
+            "discovery": self.discovery(discovery) if "discovery" in doc else None,
         }
-        self.discovery_extras(discovery)
         values["brands"] = self.brands(doc, layers)
+        self.discovery_queries(values["discovery"], layers)
         if self.problems:
             return None
         return ScanConfig(**values)
@@ -344,11 +371,67 @@ class _Checker:
                              "settings", "crawl")
         return dict(value)
 
-    def discovery_extras(self, discovery: dict[str, Any]) -> None:
-        if "max_results" in discovery:
-            self.count(discovery, "max_results", "discovery", 0)
-        if "engine" in discovery:
-            self.string(discovery, "engine", "discovery")
+    def discovery(self, table: dict[str, Any]) -> DiscoverySpec:
+        name = "discovery"
+        provider = self.string(table, "provider", name) or self.string(table, "engine", name)
+        if provider not in (None, "searxng", "urls"):
+            self.problem(f"unknown provider {provider!r}; known: searxng, urls",
+                         "provider" if "provider" in table else "engine", name)
+        urls_file = self.string(table, "urls_file", name)
+        queries_file = self.string(table, "queries_file", name)
+        spec = DiscoverySpec(
+            provider=provider or "searxng",
+            searxng_url=self.string(table, "searxng_url", name),
+            urls_file=self.local_path(urls_file) if urls_file else None,
+            brands=tuple(self.strings(table, "brands", name)),
+            languages=tuple(self.strings(table, "languages", name)) or ("en",),
+            queries_file=self.local_path(queries_file) if queries_file else None,
+            queries=tuple(self.strings(table, "queries", name)),
+            max_results=self.count(table, "max_results", name, 0) if "max_results" in table
+            else None,
+            timeout=self.positive(table, "timeout", 10.0),
+            delay=self.positive(table, "delay", 1.0, zero=True),
+            max_wait=self.positive(table, "max_wait", 30.0, zero=True),
+        )  # fmt: skip
+        if spec.provider == "urls":
+            if spec.urls_file is None:
+                self.problem('provider "urls" needs urls_file = "FILE" (one URL a line)', None, name)
+            elif not spec.urls_file.is_file():
+                self.problem(f"{spec.urls_file}: no such file", "urls_file", name)
+            for key in ("brands", "languages", "queries_file", "queries"):
+                if key in table:
+                    self.problem('applies to search providers, not provider "urls"', key, name)
+        elif not spec.queries and not spec.brands:
+            self.problem("nothing to search: give queries = [...] or brands = [...] "
+                         "(their query templates are asked)", None, name)
+        if spec.queries_file is not None and not spec.queries_file.is_file():
+            self.problem(f"{spec.queries_file}: no such file", "queries_file", name)
+        return spec
+
+    def discovery_queries(self, spec: DiscoverySpec | None, layers: Selection) -> None:
+        """The ``[discovery]`` brands, languages and templates make queries (else a problem)."""
+        if spec is None or not spec.brands or self.problems:
+            return
+        import allowlist
+        from crawler.discovery import QueryError, build_queries, load_templates, select_brands
+
+        try:
+            loaded = layers.load()
+            templates = load_templates(spec.queries_file)
+            build_queries(select_brands(loaded, spec.brands), templates, spec.languages)
+        except allowlist.AllowlistError:
+            return  # reported with the allowlist
+        except QueryError as err:
+            self.problem(str(err), None, "discovery")
+
+    def positive(self, table: dict[str, Any], key: str, default: float, zero: bool = False) -> float:
+        value = table.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0 \
+                or (value == 0 and not zero):  # fmt: skip
+            self.problem(f"must be a number of seconds{', 0 or more' if zero else ' above 0'}",
+                         key, "discovery")
+            return default
+        return float(value)
 
     # --- reports and brands ----------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -89,8 +90,11 @@ def run_rescan(
     base_run: int | None = None,
     all_pages: bool = False,
     timeout: float = 30.0,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> RescanSummary:
     """Re-analyse stored pages into a new ``rescan`` run; see the module docstring.
+
+    ``on_progress(done, total)`` is called after each batch of pages (the CLI's progress).
 
     Holds the database's scan lock (raises :class:`crawler.scans.lock.ScanBusy`); raises
     :class:`RescanError` for an unknown run, an empty database or a bad allowlist.
@@ -106,12 +110,13 @@ def run_rescan(
     with ScanLock(db, kind="rescan"):
         try:
             with open_store(db, timeout=timeout) as store:
-                return _rescan(store, loaded, base_run, all_pages)
+                return _rescan(store, loaded, base_run, all_pages, on_progress)
         except StoreError as err:
             raise RescanError(str(err)) from None
 
 
-def _rescan(store: Store, loaded: Any, base_run: int | None, all_pages: bool) -> RescanSummary:
+def _rescan(store: Store, loaded: Any, base_run: int | None, all_pages: bool,
+            on_progress: Callable[[int, int], None] | None = None) -> RescanSummary:
     for run in store.runs():
         if run["status"] == "running" and run["kind"] in ("scan", "rescan"):
             store.mark_killed(run["id"])  # we hold the lock: its process is gone
@@ -131,6 +136,8 @@ def _rescan(store: Store, loaded: Any, base_run: int | None, all_pages: bool) ->
             batch = [(t, _report(store, t, loaded)) for t in targets[start : start + BATCH]]
             store.record_reanalyses(run_id, batch)
             _count(summary, batch)
+            if on_progress is not None:
+                on_progress(start + len(batch), len(targets))
     except BaseException:
         store.finish_run(run_id, "failed", _stats(summary), "error")
         raise

@@ -5,12 +5,15 @@
 1. take the database's scan lock (:mod:`crawler.scans.lock`), or fail at once with
    :class:`~crawler.scans.lock.ScanBusy`, and mark scans left ``running`` by a killed process
    as interrupted (killed), so they never count in a diff;
-2. crawl the configuration's seeds as a run of kind ``scan`` (:func:`crawler.runner.run_crawl`,
+2. with a ``[discovery]`` table, search first (:mod:`crawler.scans.discovery`, the providers
+   and options of ``scamlines discover``): the candidate URLs join the seeds, and a search
+   that fails is reported, never a reason not to crawl the configured seeds;
+3. crawl the configuration's seeds as a run of kind ``scan`` (:func:`crawler.runner.run_crawl`,
    one Scrapy crawl per process), with the configuration file's path recorded in the run's
    settings (``SCAMLINES_SCAN_CONFIG``) to find the previous scan of the same watch list;
-3. compare the run with the previous finished scan (or rescan) of that configuration
+4. compare the run with the previous finished scan (or rescan) of that configuration
    (:mod:`crawler.scans.history`), filtered to the configured brands;
-4. write the configured reports (``reports.formats.render_report``): the flagged and
+5. write the configured reports (``reports.formats.render_report``): the flagged and
    suspicious findings this scan saw, for the configured brands.
 
 The summary ends with the diff. Exit statuses are decided by the CLI from
@@ -21,7 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib.util
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,8 +37,10 @@ from crawler.store import Store, StoreError, open_store
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from crawler.discovery import QueryOutcome
     from crawler.runner import CrawlOptions, CrawlSummary
     from crawler.scans.config import ScanConfig
+    from crawler.scans.discovery import ScanDiscovery
 
 __all__ = ["ReportOutcome", "ScanError", "ScanExtras", "ScanSummary", "run_scan"]
 
@@ -52,6 +57,9 @@ class ScanExtras:
     resolve: dict[str, str] = field(default_factory=dict)
     resolve_only: bool = False
     settings: dict[str, Any] = field(default_factory=dict)
+    progress_interval: float = 0.0  #: seconds between the crawl's progress lines (0: none)
+    #: called after each ``[discovery]`` query (the CLI warns about failures on stderr)
+    on_query: Callable[[QueryOutcome], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,7 @@ class ScanSummary:
     crawl: CrawlSummary
     diff: RunDiff
     reports: list[ReportOutcome]
+    discovery: ScanDiscovery | None = None
 
     @property
     def status(self) -> str:
@@ -87,9 +96,7 @@ class ScanSummary:
 
     def notes(self) -> list[str]:
         """Things the analyst should know that are not part of the diff."""
-        notes = []
-        if self.config.discovery_queries:
-            notes.append(_discovery_note(len(self.config.discovery_queries)))
+        notes = self.discovery.notes() if self.discovery is not None else []
         if self.status != "finished":
             notes.append(
                 f"WARNING: the crawl did not finish ({self.crawl.reason}): pages it did not "
@@ -116,6 +123,7 @@ class ScanSummary:
             "has_news": self.has_news,
             "notes": self.notes(),
             "reports": [vars(report) for report in self.reports],
+            "discovery": self.discovery.to_dict() if self.discovery is not None else None,
             "db": self.crawl.db,
             "log_file": self.crawl.log_file,
             "diff": self.diff.to_dict(),
@@ -140,16 +148,6 @@ class ScanSummary:
         return "\n".join(lines)
 
 
-def _discovery_note(count: int) -> str:
-    queries = f"the {count} [discovery] quer{'y was' if count == 1 else 'ies were'} not searched"
-    if importlib.util.find_spec("crawler.discovery") is None:
-        return f"discovery: not available yet; {queries}"
-    return (
-        f"discovery: scans do not run searches yet; {queries} "
-        "(`scamlines discover --db DB` finds candidate pages on its own)"
-    )
-
-
 def _report_line(report: ReportOutcome) -> str:
     detail = f": {report.detail}" if report.detail else ""
     return f"  report {report.format} -> {report.path}: {report.outcome}{detail}"
@@ -167,14 +165,19 @@ def run_scan(config: ScanConfig, extras: ScanExtras | None = None) -> ScanSummar
     from crawler.runner import CrawlError, run_crawl
 
     extras = extras or ScanExtras()
+    found = None
     with ScanLock(config.db, kind="scan"):
         with _stored(config.db) as store:
             _mark_killed_scans(store)
+            if config.discovery is not None:
+                found = _discover(store, config, extras)
         try:
-            crawl = run_crawl(crawl_options(config, extras))
+            crawl = run_crawl(crawl_options(config, extras, found.urls if found else ()))
         except CrawlError as err:
             raise ScanError(str(err)) from None
         with _stored(config.db) as store:
+            if found is not None and found.summary is not None:
+                store.set_discovery_crawl(found.summary.run_id, crawl.run_id)
             run = store.run(crawl.run_id)
             assert run is not None
             base = base_run(store, run)
@@ -183,18 +186,29 @@ def run_scan(config: ScanConfig, extras: ScanExtras | None = None) -> ScanSummar
                 brands=config.brands,
             )  # fmt: skip
             reports = write_reports(store, config, crawl.run_id)
-    return ScanSummary(config, crawl, diff, reports)
+    return ScanSummary(config, crawl, diff, reports, found)
 
 
-def crawl_options(config: ScanConfig, extras: ScanExtras) -> CrawlOptions:
-    """The crawl a scan runs: the configuration's seeds and limits, as a ``scan`` run."""
+def _discover(store: Store, config: ScanConfig, extras: ScanExtras) -> ScanDiscovery:
+    from crawler.netguard import parse_allowed_host
+    from crawler.scans.discovery import discover_for_scan
+
+    allow = tuple(parse_allowed_host(h) for h in (*config.allow_hosts, *extras.allow_hosts))
+    return discover_for_scan(store, config, allow, extras.on_query)
+
+
+def crawl_options(
+    config: ScanConfig, extras: ScanExtras, discovered: Sequence[str] = ()
+) -> CrawlOptions:
+    """The crawl a scan runs: the configuration's seeds (and ``discovered`` URLs) and
+    limits, as a ``scan`` run."""
     from crawler.runner import CrawlOptions
 
     settings = {**config.settings, **extras.settings}
     settings["SCAMLINES_SCAN_CONFIG"] = str(config.path)
     return CrawlOptions(
         kind="scan",
-        seeds=config.seeds,
+        seeds=tuple(dict.fromkeys((*config.seeds, *discovered))),
         db=config.db,
         allowlist=config.allowlist,
         depth=config.depth,
@@ -204,7 +218,7 @@ def crawl_options(config: ScanConfig, extras: ScanExtras) -> CrawlOptions:
         ignore_robots=config.ignore_robots,
         follow_offsite=config.follow_offsite,
         user_agent=config.user_agent,
-        progress_interval=0.0,
+        progress_interval=extras.progress_interval,
         resolve={**config.resolve, **extras.resolve},
         resolve_only=config.resolve_only or extras.resolve_only,
         jobdir=_jobdir(config),

@@ -22,6 +22,24 @@ class EvidenceMixin(StoreBase):
         row = _first(self._rows("SELECT body FROM bodies WHERE sha256 = ?", [sha256]))
         return None if row is None else zlib.decompress(row["body"])
 
+    def captures(self, page_id: int) -> list[dict[str, Any]]:
+        """A page's captures, newest first, without bodies: ``content_type`` and
+        ``body_stored`` (0 when the body was over the size cap) come from ``bodies``."""
+        sql = (
+            "SELECT c.*, b.content_type, b.sha256 IS NOT NULL AS body_stored FROM captures c "
+            "LEFT JOIN bodies b ON b.sha256 = c.body_sha256 WHERE c.page_id = ? ORDER BY c.id DESC"
+        )
+        return list(self._rows(sql, [page_id]))
+
+    def page_at(self, url: str) -> dict[str, Any] | None:
+        """The page recorded for ``url`` as requested, else the latest one that ended there
+        (its final URL after redirects), or None."""
+        found = _first(self._rows("SELECT * FROM pages WHERE url = ?", [url]))
+        if found is not None:
+            return found
+        sql = "SELECT * FROM pages WHERE final_url = ? ORDER BY last_seen DESC, id DESC LIMIT 1"
+        return _first(self._rows(sql, [url]))
+
     def page_evidence(self, page_id: int) -> dict[str, Any] | None:
         """Everything a takedown report needs about one page, or None.
 

@@ -6,6 +6,7 @@ Crawls write findings in :mod:`crawler.store.record`; takedowns mark them ``repo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from crawler.store.base import StoreBase
@@ -43,6 +44,70 @@ class FindingsMixin(StoreBase):
                 f"JOIN pages p ON p.id = f.page_id {where}"
             )
         return list(self._rows(sql + " ORDER BY f.id", params))
+
+    def search_findings(
+        self,
+        *,
+        verdicts: Sequence[str] = (),
+        statuses: Sequence[str] = (),
+        brand: str | None = None,
+        since_run: int | None = None,
+        since_time: str | None = None,
+        number: str | None = None,
+        domain: str | None = None,
+        ids: Sequence[int] = (),
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Findings with their page's ``url, final_url, host, domain, title``, newest first
+        (latest sighting, then id), filtered by every argument given.
+
+        ``verdicts``/``statuses``/``ids``: any of these (empty: any); ``brand`` exactly as
+        stored; ``since_run``: last seen by that run or a later one; ``since_time``: last
+        seen at or after it (UTC ISO); ``number``: an E.164 the finding shows; ``domain``:
+        the page's registrable domain or host, or a host under it.
+        """
+        where: list[str] = []
+        params: list[Any] = []
+        for column, values in (("f.verdict", verdicts), ("f.status", statuses), ("f.id", ids)):
+            if values:
+                where.append(f"{column} IN ({', '.join('?' for _ in values)})")
+                params.extend(values)
+        for clause, value in (
+            ("f.brand = ?", brand),
+            ("f.last_run >= ?", since_run),
+            ("f.last_seen >= ?", since_time),
+            ("EXISTS (SELECT 1 FROM json_each(f.numbers) j WHERE j.value = ?)", number),
+        ):
+            if value is not None:
+                where.append(clause)
+                params.append(value)
+        if domain is not None:
+            # A host under the domain: its last len(domain)+1 characters are "." + domain.
+            where.append("(p.domain = ? OR p.host = ? OR substr(p.host, -?) = ?)")
+            params += [domain, domain, len(domain) + 1, "." + domain]
+        sql = (
+            "SELECT f.*, p.url, p.final_url, p.host, p.domain, p.title "
+            "FROM findings f JOIN pages p ON p.id = f.page_id"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY f.last_seen DESC, f.id DESC"
+        )
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return list(self._rows(sql, params))
+
+    def brands_found(self) -> list[str]:
+        """Every brand some finding names, as the store spells it."""
+        sql = "SELECT DISTINCT brand FROM findings WHERE brand != '' ORDER BY brand"
+        return [row["brand"] for row in self._rows(sql)]
+
+    def triage_history(self, finding_ids: Sequence[int]) -> list[dict[str, Any]]:
+        """Every triage decision on these findings, oldest first."""
+        if not finding_ids:
+            return []
+        marks = ", ".join("?" for _ in finding_ids)
+        sql = f"SELECT * FROM triage WHERE finding_id IN ({marks}) ORDER BY at, id"
+        return list(self._rows(sql, list(finding_ids)))
 
     def set_finding_status(self, finding_id: int, status: str, note: str | None = None) -> None:
         """An analyst's triage decision on a finding (crawls never change it)."""
