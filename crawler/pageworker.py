@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from crawler.analysis import judge_document, wants_document
 from crawler.scans.reputation import apply_reputation
 from crawler.store import FetchRecord, Store, StoreError, open_store
 
@@ -96,6 +97,14 @@ class PageProcessor:
 
     def analyse(self, seq: int, fetch: FetchRecord, text: str | None) -> tuple[Any, Outcome]:
         """``((fetch, report), outcome)`` for one page; never raises for a bad page."""
+        if self.config.detector and wants_document(fetch, text):
+            # A PDF: read in a capped child process (crawler.documents), judged as text.
+            fetch, maybe = judge_document(fetch, self.allowlist)
+            if maybe is None:
+                return (fetch, None), Outcome(seq, None, fetch.note)
+            report = apply_reputation(self.store, maybe, url=fetch.url,
+                                      before_run=self.config.run_id)
+            return (fetch, report), Outcome(seq, report.verdict, fetch.note)
         if not self.config.detector or text is None:
             return (fetch, None), Outcome(seq, None, fetch.note)
         import detector
@@ -112,6 +121,8 @@ class PageProcessor:
             note = f"not analysed: detector error ({type(err).__name__})"
             fetch = dataclasses.replace(fetch, note=note)
             return (fetch, None), Outcome(seq, None, note, type(err).__name__)
+        if fetch.text_source is None:
+            fetch = dataclasses.replace(fetch, text_source="served")
         # Numbers flagged on other pages by earlier runs raise the score (crawler.scans.reputation).
         report = apply_reputation(self.store, report, url=fetch.url, before_run=self.config.run_id)
         return (fetch, report), Outcome(seq, report.verdict, fetch.note)
