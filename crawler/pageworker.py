@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crawler.analysis import judge_document, wants_document
+from crawler.analysis import add_reasons, judge_document, limit_reasons, wants_document
 from crawler.scans.reputation import apply_reputation
 from crawler.store import FetchRecord, Store, StoreError, open_store
 
@@ -123,6 +123,8 @@ class PageProcessor:
             return (fetch, None), Outcome(seq, None, note, type(err).__name__)
         if fetch.text_source is None:
             fetch = dataclasses.replace(fetch, text_source="served")
+        # A render stopped by a limit: analysed as rendered so far, and the reasons say so.
+        report = add_reasons(report, limit_reasons(dict(fetch.render_limits)))
         # Numbers flagged on other pages by earlier runs raise the score (crawler.scans.reputation).
         report = apply_reputation(self.store, report, url=fetch.url, before_run=self.config.run_id)
         return (fetch, report), Outcome(seq, report.verdict, fetch.note)

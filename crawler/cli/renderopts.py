@@ -7,7 +7,7 @@ usage error (exit 2): the analyst asked for something this machine cannot do.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -26,6 +26,14 @@ def render_option(command: FC) -> FC:
         help="Render pages in headless Chromium: never, auto (pages built by scripts, and "
              "pages that need a screenshot: flagged or suspicious) or always. Default: auto.",
     )(command)
+
+
+def with_render(settings: dict[str, Any], mode: str | None) -> dict[str, Any]:
+    """A crawl's ``--set`` settings with ``--render`` (when given) as ``SCAMLINES_RENDER``;
+    :func:`crawler.renderhandler.resolve_render` settles it before the crawl starts."""
+    if mode is not None:
+        settings["SCAMLINES_RENDER"] = mode
+    return settings
 
 
 def resolve_render(mode: str | None) -> tuple[str, str | None]:

@@ -27,6 +27,7 @@ from crawler.cli.common import (
     setting_values,
     summary_format_option,
 )
+from crawler.cli.renderopts import render_option, with_render
 
 _history_db_option = db_option("The SQLite store scans wrote.")
 
@@ -51,9 +52,10 @@ def _history_store(db: str) -> Any:
 @click.option("--resolve-only", is_flag=True, help="Send no DNS queries (as crawl).")
 @click.option("--set", "set_values", multiple=True, metavar="NAME=VALUE",
               help="Any Scrapy or SCAMLINES_* setting (repeatable), over the file's [crawl].")
+@render_option
 def scan_command(config_path: str, output_format: str, quiet: bool, fail_on_new: bool,
                  allow_hosts: tuple[str, ...], resolve: tuple[str, ...], resolve_only: bool,
-                 set_values: tuple[str, ...]) -> None:
+                 set_values: tuple[str, ...], render: str | None) -> None:
     """Scan a watch list (for cron) and report what is new, still, gone or back.
 
     Everything comes from the configuration FILE: seeds, limits, database, allowlist, the
@@ -75,7 +77,7 @@ def scan_command(config_path: str, output_format: str, quiet: bool, fail_on_new:
     except ScanConfigError as error:
         raise InputError(f"the scan configuration has problems:\n{error}") from None
     extras = ScanExtras(allow_hosts, resolve_pins(resolve), resolve_only,
-                        setting_values(set_values))
+                        with_render(setting_values(set_values), render))
     try:
         summary = run_scan(config, extras)
     except (ScanBusy, ScanError) as error:

@@ -11,6 +11,7 @@ See ``examples/scan.toml`` for every key with a comment. In short::
 
     [limits]   depth = 2, max_pages = 500, timeout = 1800 (seconds; 0: none)
     [crawl]    user_agent, ignore_robots, follow_offsite, allow_hosts, resolve, resolve_only,
+               render ("never", "auto", "always"),
                settings = { DOWNLOAD_DELAY = 2 }
     [discovery]  queries = [...]   (accepted; search discovery is not available yet)
     [[reports]]  format = "csv", path = "out/nightly.csv"
@@ -43,7 +44,7 @@ KEYS: dict[str, tuple[str, ...]] = {
          "discovery", "reports"),
     "limits": ("depth", "max_pages", "timeout"),
     "crawl": ("user_agent", "ignore_robots", "follow_offsite", "allow_hosts", "resolve",
-              "resolve_only", "settings"),
+              "resolve_only", "settings", "render"),
     "discovery": ("queries", "engine", "max_results"),
     "reports": ("format", "path"),
 }  # fmt: skip
@@ -90,6 +91,7 @@ class ScanConfig:
     resolve: dict[str, str] = field(default_factory=dict)
     resolve_only: bool = False
     settings: dict[str, Any] = field(default_factory=dict)
+    render: str | None = None  #: never | auto | always (None: the crawl's default, auto)
     discovery_queries: tuple[str, ...] = ()
     reports: tuple[ReportSpec, ...] = ()
 
@@ -170,6 +172,7 @@ class _Checker:
             "resolve": self.resolve(crawl),
             "resolve_only": self.flag(crawl, "resolve_only"),
             "settings": self.settings(crawl),
+            "render": self.render(crawl),
             "discovery_queries": tuple(self.strings(discovery, "queries", "discovery")),
             "reports": self.reports(doc),
         }
@@ -206,6 +209,13 @@ class _Checker:
             self.problem("must be a non-empty string", key, name)
             return None
         return value.strip()
+
+    def render(self, crawl: dict[str, Any]) -> str | None:
+        value = self.string(crawl, "render", "crawl")
+        if value is not None and value not in ("never", "auto", "always"):
+            self.problem("must be never, auto or always", "render", "crawl")
+            return None
+        return value
 
     def strings(self, table: dict[str, Any], key: str, name: str = "") -> list[str]:
         value = table.get(key, [])

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
 from scrapy.http import HtmlResponse, TextResponse
-from scrapy.linkextractors import LinkExtractor
+from scrapy.linkextractors import IGNORED_EXTENSIONS, LinkExtractor
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
@@ -22,6 +22,7 @@ from crawler.config import CrawlConfig
 from crawler.items import PageItem
 from crawler.links import in_scope, registrable_domain
 from crawler.linkscore import FIRST, LinkScorer, ParentPage, brand_terms, phone_count
+from crawler.renderhandler import Renderer
 from crawler.seeds import SeedSet, parse_seeds
 from crawler.store import FetchRecord, utc_now
 
@@ -70,12 +71,17 @@ class ScamlinesSpider(Spider):
         self._seeds_file = seeds_file
         self._follow_offsite_arg = follow_offsite
         self.seed_set = SeedSet(())
-        self.link_extractor = LinkExtractor(unique=True)
+        # Scrapy skips links to .pdf files by default; fake-support PDFs are what we read.
+        self.link_extractor = LinkExtractor(
+            unique=True, deny_extensions=[e for e in IGNORED_EXTENSIONS if e != "pdf"]
+        )
+        self.renderer: Renderer | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.configure(CrawlConfig.from_settings(crawler.settings))
+        spider.renderer = Renderer.from_crawler(crawler)
         return spider
 
     def configure(self, config: CrawlConfig) -> None:
@@ -103,19 +109,26 @@ class ScamlinesSpider(Spider):
 
     # --- callbacks ----------------------------------------------------------------------------
 
-    def parse(self, response: Response) -> Iterator[PageItem | Request]:
+    async def parse(self, response: Response) -> AsyncIterator[PageItem | Request]:
         if response.meta.get("scamlines_seed") and _is_sitemap_source(response):
-            yield from self._sitemap_requests(response)
+            for request in self._sitemap_requests(response):
+                yield request
             return
-        yield PageItem(
+        item = PageItem(
             fetch=fetch_record(response),
             text=_text_of(response),
             replayed=bool(response.meta.get("scamlines_replayed")),
         )
+        if self.renderer is not None:
+            render, _ = self.renderer.wanted(response, item)
+            if render:  # crawler.renderhandler: the DOM a browser builds, and screenshots
+                item = await self.renderer.render(response, item)
+        yield item
         if not self.config.follow_links or self._page_budget_spent():
             return
         if isinstance(response, HtmlResponse):
-            yield from self._links(response)
+            for request in self._links(response):
+                yield request
 
     def on_error(self, failure: Failure) -> None:
         request = getattr(failure, "request", None)

@@ -57,6 +57,7 @@ class FetchRecord:
     rendered: bytes | None = None  #: the DOM after rendering, when the page was rendered
     screenshots: tuple[Screenshot, ...] = ()
     doc_pages: tuple[str, ...] = ()  #: a PDF's text, page by page (for sightings.doc_page)
+    render_limits: tuple[tuple[str, str], ...] = ()  #: render limits hit: (code, detail)
 
 
 @dataclass(frozen=True, slots=True)
