@@ -3,11 +3,12 @@
 Used by ``scamlines check --render`` (:mod:`crawler.checks.render`) and by crawls through
 scrapy-playwright (:mod:`crawler.renderhandler`). The browser is a renderer only:
 
-* every request a page makes (the document itself, scripts, XHR/fetch, images, iframes, each
-  navigation: ``location =``, ``<meta refresh>``, form posts) is intercepted by
-  :class:`PageGuard` (``page.route``) and answered with a response the caller fetched through
-  its own guarded path (the crawl's downloader with its network guard, pinned DNS and size
-  caps; the one-page fetch of ``check``), or refused;
+* every request a page makes (the document itself, scripts, XHR/fetch, images, iframes) is
+  intercepted by :class:`PageGuard` (``page.route``) and answered with a response the caller
+  fetched through its own guarded path (the crawl's downloader with its network guard, pinned
+  DNS and size caps; the one-page fetch of ``check``), or refused;
+* the page never leaves itself: ``location =``, ``<meta refresh>`` and form posts of the top
+  frame are answered "204 No Content" (the render is of the page that was fetched);
 * WebSockets are answered by nobody (``page.route_web_socket``), service workers are blocked,
   downloads refused, popups closed (and any request from them aborted at the context),
   permission prompts denied (none granted), dialogs dismissed;
@@ -230,6 +231,14 @@ class PageGuard:
                 and request.is_navigation_request() and _same(url, state.url)):
             self._document_served = True
             await _fulfil(route, state.served)
+            return
+        if request.is_navigation_request() and request.frame.parent_frame is None:
+            # The page leaving itself (``location =``, ``<meta refresh>``, a form): the render
+            # is of this page, so the navigation is not followed. 204 No Content keeps the
+            # current document where an abort would replace it with an error page.
+            self.state.refused.append(f"{url} (navigation away)")
+            with contextlib.suppress(Exception):  # the page may be gone already
+                await route.fulfill(status=204, body=b"")
             return
         state.subrequests += 1
         if state.subrequests > state.limits.max_subrequests:

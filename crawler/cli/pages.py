@@ -96,6 +96,8 @@ def _checked_dict(checked: Any, saved: list[str]) -> dict[str, Any]:
     if checked.doc_pages:
         for number in row["numbers"]:
             number["pdf_pages"] = checked.doc_pages.get(number["e164"], [])
+    if checked.text_source == "rendered":
+        row["refused_requests"] = checked.refused
     if checked.screenshots:
         row["screenshots"] = [
             {"kind": s.kind, "sha256": s.sha256, "captured_at": s.captured_at,
