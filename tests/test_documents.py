@@ -15,8 +15,8 @@ from crawler.documents import is_pdf, locate_pages, pdf_text
 
 SCAM_PAGES = [
     "Printable guide",
-    "Norton Customer Care Number USA\nCall Norton toll free customer care 24/7:\n"
-    "+1-888-555-0142 Norton support helpline number\nNorton refund helpline +1-888-555-0142",
+    ("Norton Customer Care Number USA\nCall Norton toll free customer care 24/7:\n"
+     "+1-888-555-0142 Norton support helpline number\nNorton refund helpline +1-888-555-0142"),
 ]
 
 

@@ -85,9 +85,7 @@ def test_check_render_reaches_no_other_host(
 
 
 def test_render_always_without_chromium_is_exit_2(direct_site: SiteServer) -> None:
-    import os
     import subprocess
-    import sys
 
     from crawlhelp import scamlines_command, subprocess_env
 
@@ -102,7 +100,6 @@ def test_render_always_without_chromium_is_exit_2(direct_site: SiteServer) -> No
                           check=False)
     assert auto.returncode == 0
     assert auto.stderr.count("warning: --render auto") == 1
-    assert os.path.basename(sys.executable)
 
 
 def _crawl(tmp_path: Path, site: SiteServer, *args: str) -> Path:
@@ -157,3 +154,60 @@ def test_crawl_without_rendering_misses_the_script_written_number(
     assert verdicts["plain.html"] == "flagged"
     assert query(db, "SELECT count(*) AS n FROM screenshots")[0]["n"] == 0
     assert secret_server.hits == []
+
+
+def test_report_and_takedown_carry_the_screenshots(
+    tmp_path: Path, render_site: SiteServer, secret_server: SiteServer
+) -> None:
+    import asyncio
+    import hashlib
+
+    from reporthelp import foreign_elements, run_cli
+
+    db = _crawl(tmp_path, render_site, "--render", "auto")
+    flagged = {r["id"]: r["url"] for r in query(
+        db, "SELECT id, url FROM pages WHERE verdict = 'flagged' AND url LIKE '%.html'")}
+    assert len(flagged) == 3
+    report = tmp_path / "report.html"
+    assert run_cli("report", "--format", "html", "--db", db, "-o", report).exit_code == 0
+    # In headless Chromium, under the report's own CSP: every flagged page's screenshot is
+    # shown (decoded: it has a width), and nothing else loads.
+    shown = asyncio.run(_images_in_browser(report))
+    shas = {r["sha256"] for r in query(db, "SELECT sha256 FROM screenshots WHERE kind = 'viewport'")}
+    assert {sha for sha, width in shown if width > 0} == shas
+    assert len(shas) >= len(flagged) - 1  # identical pages may share one PNG
+    import lxml.html
+
+    assert foreign_elements(lxml.html.fromstring(report.read_text())) == []
+    assert "text judged: rendered" in report.read_text()
+    # The takedown package: each flagged page's screenshot, its hash in manifest and sums.
+    out = tmp_path / "takedown"
+    result = run_cli("takedown", "--domain", HOST, "-o", out, "--db", db)
+    assert result.exit_code == 0, result.output
+    site_dir = next(out.glob("site-*"))
+    manifest = json.loads((site_dir / "manifest.json").read_text())
+    listed = {entry["path"]: entry["sha256"] for entry in manifest["files"]}
+    sums = (site_dir / "SHA256SUMS").read_text()
+    for page_id in flagged:
+        name = f"evidence/page-{page_id}/screenshot.png"
+        digest = hashlib.sha256((site_dir / name).read_bytes()).hexdigest()
+        assert listed[name] == digest
+        assert f"{digest}  {name}" in sums
+    assert secret_server.hits == []
+
+
+async def _images_in_browser(report: Path) -> list[tuple[str, int]]:
+    from playwright.async_api import async_playwright
+
+    from crawler.render import launch_options
+
+    executable = chromium_path()
+    assert executable is not None
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(**launch_options(executable))
+        page = await browser.new_page()
+        await page.goto(report.as_uri())
+        images = await page.evaluate(
+            "() => [...document.images].map(i => [i.dataset.sha256, i.naturalWidth])")
+        await browser.close()
+    return [(sha, int(width)) for sha, width in images]
