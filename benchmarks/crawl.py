@@ -9,6 +9,11 @@ crawl process, and the crawl with its detector worker processes).
 
 Options: ``--pages N`` (default 2000), ``--repeat N`` (best of N runs each, default 1),
 ``--check`` (exit 1 when the ratio misses the bar), ``--keep DIR`` (keep the databases).
+
+``--render`` measures rendering instead: a site where every tenth page is a support-spam page
+whose number a script writes (it needs rendering, and a screenshot once flagged) and the other
+pages are ordinary articles; crawled with ``--render never`` and ``--render auto`` in the same
+run. Prints pages/second for each, their ratio and how many pages were rendered.
 """
 
 from __future__ import annotations
@@ -35,24 +40,46 @@ _BRANDS = ["Amazon", "PayPal", "Microsoft", "Netflix", "HP", "Canon", "Delta", "
 _WORDS = ["account", "order", "refund", "printer", "driver", "update", "billing", "subscription", "password", "login", "delivery", "tracking", "support", "service", "help", "desk", "customer", "care", "issue", "error", "fix", "guide", "setup", "install", "device", "network", "router", "email", "payment", "card", "bank", "transfer", "wallet"]
 
 
+def _scripted_page(number: int, links: list[int], brand: str) -> str:
+    """A help-desk portal page: an empty shell that a script fills with the number."""
+    phone = f"1-888-555-{number % 10000:04d}"
+    anchors = "".join(f'<a href="/p/{n}">{n}</a> ' for n in links)
+    script = (
+        "document.getElementById('app').innerHTML = '<h1>" + brand + " Customer Care Number"
+        "</h1><p>Call the " + brand + " toll free support helpline 24/7 at " + phone + ". "
+        + brand + " customer care refund helpline " + phone + ".</p>';"
+    )
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><title>Help</title></head><body>'
+        f'<div id="app"></div><nav>{anchors}</nav><script>{script}</script></body></html>'
+    )
+
+
 # --- the site ---------------------------------------------------------------------------------
 
 
-def make_site(pages: int, seed: int = 7) -> dict[str, bytes]:
-    """``{path: html}`` for a connected site of ``pages`` pages (page 0 links to all hubs)."""
+def make_site(pages: int, seed: int = 7, *, scripted: bool = False) -> dict[str, bytes]:
+    """``{path: html}`` for a connected site of ``pages`` pages (page 0 links to all hubs).
+
+    ``scripted``: every tenth page writes its support number with a script; no other page
+    shows a number (so 10 % of the pages need rendering).
+    """
     rng = random.Random(seed)
     site = {}
     for number in range(pages):
         links = {(number * 7 + k * 13 + 1) % pages for k in range(4)}
         links |= {n for n in (2 * number + 1, 2 * number + 2) if n < pages}  # a spanning tree
-        site[f"/p/{number}"] = _page(number, sorted(links), rng).encode("utf-8")
+        page = _page(number, sorted(links), rng, scripted=scripted)
+        site[f"/p/{number}"] = page.encode("utf-8")
     site["/robots.txt"] = b"User-agent: *\nDisallow: /admin/\n"
     return site
 
 
-def _page(number: int, links: list[int], rng: random.Random) -> str:
+def _page(number: int, links: list[int], rng: random.Random, *, scripted: bool = False) -> str:
     brand = rng.choice(_BRANDS)
-    scam = number % 3 == 0
+    if scripted and number % 10 == 5:
+        return _scripted_page(number, links, brand)
+    scam = number % 3 == 0 and not scripted
     paragraphs = [" ".join(rng.choices(_WORDS, k=60)).capitalize() + "." for _ in range(12)]
     if scam:
         phone = f"1-8{rng.choice('8765')}{rng.choice('8765')}-555-01{number % 100:02d}"
@@ -108,7 +135,7 @@ class _Handler(BaseHTTPRequestHandler):
 # --- one crawl --------------------------------------------------------------------------------
 
 
-def crawl(port: int, pages: int, db: Path, detector: bool) -> dict[str, Any]:
+def crawl(port: int, pages: int, db: Path, detector: bool, render: str = "never") -> dict[str, Any]:
     """Crawl the site in a subprocess; the JSON summary plus memory peaks."""
     command = [
         sys.executable, "-m", "crawler", "crawl", f"http://{HOST}:{port}/p/0",
@@ -118,6 +145,7 @@ def crawl(port: int, pages: int, db: Path, detector: bool) -> dict[str, Any]:
         "--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=false",
         "--set", "CONCURRENT_REQUESTS=32", "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=32",
         "--set", f"SCAMLINES_DETECTOR_ENABLED={'true' if detector else 'false'}",
+        "--render", render,
     ]  # fmt: skip
     env = dict(os.environ, PYTHONPATH=str(REPO))
     # Output goes to files: a pipe nobody reads while memory is sampled would block the crawl.
@@ -135,6 +163,14 @@ def crawl(port: int, pages: int, db: Path, detector: bool) -> dict[str, Any]:
     summary = json.loads(stdout.strip().splitlines()[-1])
     summary.update(measured)
     return summary
+
+
+def _rendered(db: Path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        return int(conn.execute(
+            "SELECT count(*) FROM captures WHERE text_source = 'rendered'").fetchone()[0])
 
 
 def _sample(process: subprocess.Popen[bytes]) -> dict[str, float]:
@@ -202,10 +238,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--check", action="store_true")
     parser.add_argument("--keep", type=Path, default=None)
+    parser.add_argument("--render", action="store_true",
+                        help="--render auto against never, on a site where 10%% need it")
     args = parser.parse_args(argv)
 
     server = _Server(("127.0.0.1", 0), _Handler)
-    server.site = make_site(args.pages)
+    server.site = make_site(args.pages, scripted=args.render)
+    runs = (("render never", True, "never"), ("render auto", True, "auto")) if args.render else (
+        ("detector off", False, "never"), ("detector on", True, "never"))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     port = server.server_address[1]
     print(f"site: {args.pages} pages on 127.0.0.1:{port} ({HOST}), {os.cpu_count()} CPUs")
@@ -215,11 +255,12 @@ def main(argv: list[str] | None = None) -> int:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         for attempt in range(args.repeat):
-            for label, detector in (("detector off", False), ("detector on", True)):
+            for label, detector, render in runs:
                 db = folder / f"bench-{label.replace(' ', '-')}-{attempt}.db"
                 db.unlink(missing_ok=True)
                 served = resource.getrusage(resource.RUSAGE_SELF)
-                summary = crawl(port, args.pages, db, detector)
+                summary = crawl(port, args.pages, db, detector, render)
+                summary["rendered"] = _rendered(db)
                 after = resource.getrusage(resource.RUSAGE_SELF)
                 summary["cpu_server_s"] = round(
                     after.ru_utime + after.ru_stime - served.ru_utime - served.ru_stime, 2
@@ -235,8 +276,14 @@ def main(argv: list[str] | None = None) -> int:
             f"= {summary['pages_per_second']:7.1f} pages/s; peak RSS: crawl "
             f"{summary['peak_rss_mib']:.0f} MiB, with workers {summary['peak_tree_rss_mib']:.0f} "
             f"MiB; CPU: crawl {summary['cpu_crawl_s']:.1f} s, page worker "
-            f"{summary['cpu_workers_s']:.1f} s, test server {summary['cpu_server_s']:.1f} s"
+            f"{summary['cpu_workers_s']:.1f} s, test server {summary['cpu_server_s']:.1f} s; "
+            f"{summary['rendered']} pages rendered"
         )
+    if args.render:
+        ratio = (results["render auto"]["pages_per_second"]
+                 / results["render never"]["pages_per_second"])
+        print(f"ratio auto/never: {ratio:.2f}")
+        return 0
     ratio = results["detector on"]["pages_per_second"] / results["detector off"]["pages_per_second"]
     verdict = "meets" if ratio >= BAR else "MISSES"
     print(f"ratio on/off: {ratio:.2f} ({verdict} the bar of {BAR:.2f})")

@@ -174,6 +174,8 @@ class Renderer:
         """``(render, screenshots)`` for a served page."""
         if item.replayed or item.text is None or item.fetch.content_type is None:
             return False, False
+        if not response.url.startswith(("http://", "https://")):
+            return False, False  # local files are judged as they are
         if "html" not in item.fetch.content_type.lower():
             return False, False
         if needs_render(response.body, self.mode):
