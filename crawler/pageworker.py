@@ -99,12 +99,12 @@ class PageProcessor:
         """``((fetch, report), outcome)`` for one page; never raises for a bad page."""
         if self.config.detector and wants_document(fetch, text):
             # A PDF: read in a capped child process (crawler.documents), judged as text.
-            fetch, maybe = judge_document(fetch, self.allowlist)
-            if maybe is None:
+            fetch, document = judge_document(fetch, self.allowlist)
+            if document is None:
                 return (fetch, None), Outcome(seq, None, fetch.note)
-            report = apply_reputation(self.store, maybe, url=fetch.url,
-                                      before_run=self.config.run_id)
-            return (fetch, report), Outcome(seq, report.verdict, fetch.note)
+            document = apply_reputation(self.store, document, url=fetch.url,
+                                        before_run=self.config.run_id)
+            return (fetch, document), Outcome(seq, document.verdict, fetch.note)
         if not self.config.detector or text is None:
             return (fetch, None), Outcome(seq, None, fetch.note)
         import detector

@@ -72,16 +72,22 @@ def test_check_finds_a_script_written_number_only_when_rendering(
 def test_check_render_reaches_no_other_host(
     direct_site: SiteServer, secret_server: SiteServer
 ) -> None:
-    report, _ = _check(direct_site, "/traps.html", "--render", "always")
-    assert report["text"] == "rendered"
-    assert report["verdict"] == "flagged"  # the script ran: it wrote the number
+    url = f"http://127.0.0.1:{direct_site.port}"
+    result = run_scamlines("check", f"{url}/traps.html", f"{url}/leave.html", "--allow-host",
+                           f"127.0.0.1:{direct_site.port}", "--format", "json",
+                           "--render", "always")
+    assert result.returncode == 0, result.stderr
+    reports = [json.loads(line) for line in result.stdout.splitlines()]
+    for report in reports:
+        assert report["text"] == "rendered"
+        assert report["verdict"] == "flagged"  # the script ran: it wrote the number
     assert secret_server.hits == []
-    refused = " ".join(report["refused_requests"])
+    refused = " ".join(r for report in reports for r in report["refused_requests"])
     for path in ("/fetch", "/xhr", "/img.png", "/iframe", "/script.js", "/ws", "/location",
                  "/meta-refresh"):
         assert f"{secret_server.port}{path}" in refused, path  # tried, and stopped
     # the page's own subrequests did go through the guarded fetch
-    assert direct_site.paths_hit() == ["/traps.html"]
+    assert direct_site.paths_hit() == ["/traps.html", "/leave.html"]
 
 
 def test_render_always_without_chromium_is_exit_2(direct_site: SiteServer) -> None:
@@ -125,6 +131,7 @@ def test_crawl_renders_pages_built_by_scripts(
     assert verdicts["app.html"] == "flagged"
     assert verdicts["plain.html"] == "flagged"
     assert verdicts["traps.html"] == "flagged"
+    assert verdicts["leave.html"] == "flagged"
     assert verdicts["guide.pdf"] == "flagged"
     assert secret_server.hits == []
     sources = {row["url"].rsplit("/", 1)[1]: row["text_source"] for row in query(
@@ -137,7 +144,7 @@ def test_crawl_renders_pages_built_by_scripts(
     shots = query(db, "SELECT p.url, s.kind, b.content_type FROM screenshots s "
                       "JOIN pages p ON p.id = s.page_id JOIN bodies b ON b.sha256 = s.sha256")
     shown = {(r["url"].rsplit("/", 1)[1], r["kind"]) for r in shots}
-    for page in ("app.html", "plain.html", "traps.html"):
+    for page in ("app.html", "plain.html", "traps.html", "leave.html"):
         assert (page, "viewport") in shown and (page, "full_page") in shown
     assert {r["content_type"] for r in shots} == {"image/png"}
     pages = query(db, "SELECT DISTINCT doc_page FROM sightings s JOIN pages p ON p.id = s.page_id "
@@ -167,7 +174,7 @@ def test_report_and_takedown_carry_the_screenshots(
     db = _crawl(tmp_path, render_site, "--render", "auto")
     flagged = {r["id"]: r["url"] for r in query(
         db, "SELECT id, url FROM pages WHERE verdict = 'flagged' AND url LIKE '%.html'")}
-    assert len(flagged) == 3
+    assert len(flagged) == 4
     report = tmp_path / "report.html"
     assert run_cli("report", "--format", "html", "--db", db, "-o", report).exit_code == 0
     # In headless Chromium, under the report's own CSP: every flagged page's screenshot is

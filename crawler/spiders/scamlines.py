@@ -119,16 +119,18 @@ class ScamlinesSpider(Spider):
             text=_text_of(response),
             replayed=bool(response.meta.get("scamlines_replayed")),
         )
-        if self.renderer is not None:
-            render, _ = self.renderer.wanted(response, item)
-            if render:  # crawler.renderhandler: the DOM a browser builds, and screenshots
-                item = await self.renderer.render(response, item)
-        yield item
-        if not self.config.follow_links or self._page_budget_spent():
-            return
-        if isinstance(response, HtmlResponse):
+        render = self.renderer is not None and self.renderer.wanted(response, item)[0]
+        if not render:
+            yield item
+        follow = self.config.follow_links and not self._page_budget_spent()
+        if follow and isinstance(response, HtmlResponse):
             for request in self._links(response):
                 yield request
+        if render:
+            # Links first: a render takes a second or more, and the crawl's focus should not
+            # wait for it (crawler.renderhandler: the DOM a browser builds, and screenshots).
+            assert self.renderer is not None
+            yield await self.renderer.render(response, item)
 
     def on_error(self, failure: Failure) -> None:
         request = getattr(failure, "request", None)
