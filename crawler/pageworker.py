@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from allowlist.loader import Selection
+from crawler.analysis import add_reasons, judge_document, limit_reasons, wants_document
 from crawler.scans.reputation import apply_reputation
 from crawler.store import FetchRecord, Store, StoreError, open_store
 
@@ -122,6 +123,12 @@ def analyse_page(
 ) -> tuple[tuple[FetchRecord, PageReport | None], Outcome]:
     """The detector's judgement of one page (``allowlist`` None: not analysed), before any
     history is consulted; never raises for a bad page. Shared with distributed workers."""
+    if allowlist is not None and encoding is None and wants_document(fetch, text):
+        # A PDF: read in a capped child process (crawler.documents), judged as text.
+        fetch, document = judge_document(fetch, allowlist)
+        if document is None:
+            return (fetch, None), Outcome(seq, None, fetch.note)
+        return (fetch, document), Outcome(seq, document.verdict, fetch.note)
     if text is None and encoding is not None:
         text = decoded(fetch.body, encoding)
     if allowlist is None or text is None:
@@ -140,6 +147,10 @@ def analyse_page(
         note = f"not analysed: detector error ({type(err).__name__})"
         fetch = dataclasses.replace(fetch, note=note)
         return (fetch, None), Outcome(seq, None, note, type(err).__name__)
+    if fetch.text_source is None:
+        fetch = dataclasses.replace(fetch, text_source="served")
+    # A render stopped by a limit: analysed as rendered so far, and the reasons say so.
+    report = add_reasons(report, limit_reasons(dict(fetch.render_limits)))
     return (fetch, report), Outcome(seq, report.verdict, fetch.note)
 
 

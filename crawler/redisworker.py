@@ -40,7 +40,7 @@ from crawler.redisrun import (
 from crawler.spiders.scamlines import ScamlinesSpider
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterator
+    from collections.abc import AsyncIterator
     from typing import Self
 
     from scrapy.crawler import Crawler
@@ -156,10 +156,12 @@ class RedisSpider(ScamlinesSpider):
             request.meta["scamlines_seed_claim"] = True
             yield request
 
-    def parse(self, response: Response) -> Iterator[Any]:
-        output = list(super().parse(response))
-        yield from (o for o in output if isinstance(o, Request))
-        yield from (o for o in output if not isinstance(o, Request))
+    async def parse(self, response: Response) -> AsyncIterator[PageItem | Request]:
+        output = [o async for o in super().parse(response)]
+        for request in (o for o in output if isinstance(o, Request)):
+            yield request
+        for other in (o for o in output if not isinstance(o, Request)):
+            yield other
 
     def on_error(self, failure: Failure) -> None:
         super().on_error(failure)

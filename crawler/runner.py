@@ -160,6 +160,12 @@ def run_crawl(options: CrawlOptions) -> CrawlSummary:
     if "SCAMLINES_DB_TIMEOUT" in options.settings:  # --set applies before Scrapy starts too
         options.db_timeout = float(options.settings["SCAMLINES_DB_TIMEOUT"])
     seeds = _seeds(options)
+    from crawler.renderhandler import resolve_render
+
+    try:  # --render: auto without a browser becomes never; always without one is exit 2
+        resolve_render(options.settings)
+    except ValueError as err:
+        raise CrawlError(str(err)) from None
     loaded_allowlist = _allowlist(options.allowlist)
     db_path = Path(options.db).expanduser().absolute()
     _open(db_path, options.db_timeout).close()  # a bad database fails before anything else
@@ -361,6 +367,9 @@ def build_settings(
     settings.setdict(options.settings, priority="cmdline")
     if options.progress_interval <= 0:
         settings.set("SCAMLINES_PROGRESS_INTERVAL", 0, priority="cmdline")  # --quiet wins
+    from crawler.renderhandler import render_settings
+
+    settings.setdict(render_settings(settings), priority="cmdline")  # scrapy-playwright
     return settings
 
 

@@ -164,6 +164,11 @@ SCAMLINES_PROGRESS_INTERVAL = 0.0  # seconds between progress lines on stderr; 0
 # and the linking page's phone numbers, best first. False: breadth-first, every priority 0.
 SCAMLINES_FOCUSED = True
 SCAMLINES_SITEMAP_MAX_URLS = 5000  # best-scoring entries kept per sitemap; 0: all
+SCAMLINES_RENDER = "auto"  # never | auto | always (crawler.renderhandler); scamlines crawl
+# installs scrapy-playwright for it, and "auto" without a Chromium becomes "never"
+SCAMLINES_RENDER_TIMEOUT = 15.0  # seconds per rendered page
+SCAMLINES_RENDER_MAX_DOM = 4 * 1024 * 1024  # characters of rendered HTML kept
+SCAMLINES_RENDER_MAX_SUBREQUESTS = 150  # requests answered for one page
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -45,8 +45,12 @@ def render_report(
         from .markdown import render_markdown
 
         info = ReportInfo(generated_at=utc_now(), store=store.path.name, filters=filters.describe())
-        render = render_html if output_format == "html" else render_markdown
-        return Rendered(render(rows, info), len(rows))
+        if output_format == "md":
+            return Rendered(render_markdown(rows, info), len(rows))
+        from .screenshots import page_shots
+
+        shots = page_shots(store, {row.page_id for row in rows})
+        return Rendered(render_html(rows, info, shots), len(rows))
     if output_format == "misp":
         from .misp import build_events, write_events
 

@@ -37,14 +37,17 @@ class ReportInfo:
     filters: str
 
 
-def render_html(rows: Sequence[ReportRow], info: ReportInfo) -> str:
-    """The complete HTML document."""
+def render_html(rows: Sequence[ReportRow], info: ReportInfo,
+                shots: dict[int, dict[str, Any]] | None = None) -> str:
+    """The complete HTML document. ``shots``: per page id, its screenshot and the text
+    judged (:func:`reports.screenshots.page_shots`); each page's screenshot is shown once,
+    with its first finding row."""
     script = template_source("report.js")
     style = template_source("report.css")
     template = html_environment().get_template("report.html")
     return template.render(
         info=info,
-        rows=[_view(row) for row in sorted(rows, key=_severity)],
+        rows=_views(sorted(rows, key=_severity), shots or {}),
         counts=_verdict_counts(rows),
         findings=len({row.finding_id for row in rows}),
         brands=sorted({row.brand for row in rows if row.brand}),
@@ -57,11 +60,12 @@ def render_html(rows: Sequence[ReportRow], info: ReportInfo) -> str:
 
 
 def content_security_policy(script: str, style: str) -> str:
-    """Nothing may load; only the given inline script and style may run (by hash)."""
+    """Nothing may load; only the given inline script and style may run (by hash), and
+    images only from ``data:`` URIs (the screenshots, embedded by us)."""
     return (
         "default-src 'none'; "
         f"script-src '{_csp_hash(script)}'; style-src '{_csp_hash(style)}'; "
-        "img-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'"
+        "img-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'"
     )
 
 
@@ -80,6 +84,21 @@ def _verdict_counts(rows: Sequence[ReportRow]) -> list[tuple[str, int]]:
     findings = {row.finding_id: row.verdict for row in rows}
     counts = Counter(findings.values())
     return [(verdict, counts[verdict]) for verdict in VERDICTS if counts[verdict]]
+
+
+def _views(rows: Sequence[ReportRow], shots: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
+    views, shown = [], set()
+    for row in rows:
+        view = _view(row)
+        page = shots.get(row.page_id, {})
+        view.update(text_source=page.get("text_source"), shot=None, shot_elsewhere=False)
+        if page.get("uri") and row.page_id not in shown:
+            shown.add(row.page_id)
+            view["shot"] = page
+        elif page.get("uri"):
+            view["shot_elsewhere"] = True
+        views.append(view)
+    return views
 
 
 def _view(row: ReportRow) -> dict[str, Any]:

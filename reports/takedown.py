@@ -9,6 +9,7 @@
       site-HOST/            one per offending host: for its abuse desk (host or registrar)
         notice.txt  brand-contacts.txt  manifest.json  SHA256SUMS
         evidence/page-ID/captured-body.txt  evidence/page-ID/evidence.json
+        evidence/page-ID/screenshot.png  screenshot-full.png   (rendered pages)
       number-E164/          one per advertised number: for its carrier or RespOrg
         notice.txt  brand-contacts.txt  manifest.json  SHA256SUMS  evidence/...
 
@@ -37,6 +38,7 @@ from crawler.store.filters import normalise_domain
 from . import rdap
 from .carriers import number_route
 from .packaging import MANIFEST, sha256_file, write_checksums
+from .screenshots import write_screenshots
 from .templating import text_environment
 
 if TYPE_CHECKING:
@@ -402,8 +404,11 @@ def _write_page_evidence(store: Store, entry: _Page, folder: Path) -> dict[str, 
         (where / BODY_FILE).write_bytes(body)
     numbers = _numbers_in_context(record["sightings"], entry)
     summary = _page_summary(record["page"], capture, entry, numbers, body_path)
-    _write_text(where / "evidence.json", json.dumps(
-        _evidence_json(record, capture, entry, body_path), indent=2, ensure_ascii=False) + "\n")  # fmt: skip
+    evidence = _evidence_json(record, capture, entry, body_path)
+    # What a visitor saw (reports.screenshots), and which text was judged.
+    evidence["screenshots"] = summary["screenshots"] = write_screenshots(store, page_id, where)
+    evidence["capture"]["text_judged"] = capture.get("text_source")
+    _write_text(where / "evidence.json", json.dumps(evidence, indent=2, ensure_ascii=False) + "\n")
     return summary
 
 

@@ -74,6 +74,8 @@ def site_args(site: SiteServer, *, allow: bool = True) -> list[str]:
     # Tests need no politeness delays against their own loopback server.
     args += ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=false"]
     args += ["--set", "CONCURRENT_REQUESTS_PER_DOMAIN=8"]
+    # Crawl tests judge pages as served; tests/test_render.py renders (--render overrides this).
+    args += ["--set", "SCAMLINES_RENDER=never"]
     return args
 
 

@@ -46,7 +46,9 @@ def crawled_copy(crawl: Any, site: SiteServer, crawl_dir: Path, tmp_path: Path) 
     """
     source = crawl_dir / "crawl.db"
     if not source.exists():
-        result: CrawlResult = crawl(*seeds(site), "--depth", "0", db=source)
+        # Served text: these tests are about what pages say as served (a rendered payload page
+        # would retitle itself); screenshots in reports are tested in test_render.py.
+        result: CrawlResult = crawl(*seeds(site), "--depth", "0", "--render", "never", db=source)
         assert result.returncode == 0, result.stderr
     copy = tmp_path / "report.db"
     # The backup API copies a WAL database consistently (a file copy could miss the WAL).
@@ -73,3 +75,21 @@ def findings(db: Path, **where: Any) -> list[dict[str, Any]]:
         f"WHERE {clause} ORDER BY f.id",
         tuple(where.values()),
     )
+
+
+def is_screenshot(element: Any) -> bool:
+    """True for the report's own screenshot images: a PNG ``data:`` URI inside
+    ``<figure class="shot">``, and no attribute but ``src``, ``alt`` and ``data-sha256``."""
+    parent = element.getparent()
+    return (
+        element.tag == "img"
+        and parent is not None and parent.tag == "figure" and parent.get("class") == "shot"
+        and str(element.get("src", "")).startswith("data:image/png;base64,")
+        and set(element.attrib) <= {"src", "alt", "data-sha256"}
+    )  # fmt: skip
+
+
+def foreign_elements(doc: Any) -> list[Any]:
+    """Elements that could load or link anything, other than our own screenshots."""
+    found = doc.xpath("//img | //a | //iframe | //object | //embed | //link | //svg")
+    return [element for element in found if not is_screenshot(element)]

@@ -16,6 +16,7 @@ from crawler.cli.common import (
     setting_values,
     summary_format_option,
 )
+from crawler.cli.renderopts import render_option, with_render
 
 if TYPE_CHECKING:
     from allowlist import Selection
@@ -63,13 +64,14 @@ CRAWL_EXIT = {"finished": 0, "interrupted": 0, "failed": 1}
 @click.option("--redis", "redis_url", default=None, metavar="URL",
               help="Distributed run: the frontier lives in this Redis (redis://HOST:PORT/DB); "
                    "this process records, `scamlines worker` processes fetch.")
+@render_option
 def crawl_command(redis_url: str | None, seeds: tuple[str, ...], db: str,
                   allowlist_layers: Selection, depth: int,
                   max_pages: int, resume: bool, allow_hosts: tuple[str, ...],
                   ignore_robots: bool, follow_offsite: bool, seeds_file: str | None,
                   user_agent: str | None, timeout: float | None, output_format: str,
                   quiet: bool, resolve: tuple[str, ...], resolve_only: bool, http_cache: bool,
-                  jobdir: str | None, set_values: tuple[str, ...]) -> None:
+                  jobdir: str | None, set_values: tuple[str, ...], render: str | None) -> None:
     """Crawl from SEEDs and record every page, number and finding in the store.
 
     A SEED is an http(s) URL (sitemaps and robots.txt are expanded into the pages they
@@ -97,7 +99,8 @@ def crawl_command(redis_url: str | None, seeds: tuple[str, ...], db: str,
         follow_offsite=follow_offsite, seeds_file=seeds_file, user_agent=user_agent,
         timeout=timeout, progress_interval=0.0 if quiet else 5.0,
         resolve=resolve_pins(resolve), resolve_only=resolve_only, http_cache=http_cache,
-        jobdir=Path(jobdir) if jobdir else None, settings=setting_values(set_values),
+        jobdir=Path(jobdir) if jobdir else None,
+        settings=with_render(setting_values(set_values), render),
     )
     try:
         if redis_url:

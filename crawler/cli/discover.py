@@ -28,11 +28,12 @@ from crawler.cli.common import (
 if TYPE_CHECKING:
     from allowlist import Selection
 from crawler.cli.crawl import CRAWL_EXIT, crawl_command
+from crawler.cli.renderopts import with_render
 
 #: crawl options that discover --crawl passes through unchanged.
 _DISCOVER_CRAWL_PARAMS = (
     "depth", "max_pages", "ignore_robots", "follow_offsite", "user_agent", "timeout",
-    "quiet", "resolve", "resolve_only", "http_cache", "set_values",
+    "quiet", "resolve", "resolve_only", "http_cache", "set_values", "render",
 )  # fmt: skip
 
 
@@ -203,7 +204,8 @@ def _discover_crawl(summary: Any, db: str, allowlist_layers: Selection,
         user_agent=args["user_agent"], timeout=args["timeout"],
         progress_interval=0.0 if args["quiet"] else 5.0,
         resolve=resolve_pins(args["resolve"]), resolve_only=args["resolve_only"],
-        http_cache=args["http_cache"], settings=setting_values(args["set_values"]),
+        http_cache=args["http_cache"],
+        settings=with_render(setting_values(args["set_values"]), args["render"]),
     )  # fmt: skip
     try:
         crawl = run_crawl(options)

@@ -15,6 +15,7 @@ from crawler.cli.common import (
     format_option,
     load_allowlist,
 )
+from crawler.cli.renderopts import render_option, resolve_render
 
 if TYPE_CHECKING:
     from allowlist import Selection
@@ -49,35 +50,96 @@ def _print_report(report: Any, color: bool | None = None) -> None:
 @click.option("--allow-host", "allow_hosts", multiple=True, metavar="HOST[:PORT]",
               help="Allow fetching from this private/loopback host (repeatable).")
 @click.option("--timeout", default=20.0, show_default=True, help="Seconds per fetch.")
+@render_option
+@click.option("--screenshots", "screenshot_dir", default=None, metavar="DIR",
+              type=click.Path(file_okay=False),
+              help="Save the screenshots of rendered pages here (PAGE-KIND.png).")
 def check_command(inputs: tuple[str, ...], url: str | None, allowlist_layers: Selection,
-                  output_format: str, allow_hosts: tuple[str, ...], timeout: float) -> None:
-    """Analyse pages: local .html/.htm/.txt files, folders of them, or http(s) URLs.
+                  output_format: str, allow_hosts: tuple[str, ...], timeout: float,
+                  render: str | None, screenshot_dir: str | None) -> None:
+    """Analyse pages: local .html/.htm/.txt/.pdf files, folders of them, or http(s) URLs.
 
     Prints the verdict (flagged, suspicious, clean, official), the brand, every number with
-    its status and context, and the reasons. Exit 0 whatever the verdicts; 2 when an input
-    could not be read or fetched (the other inputs are still analysed).
+    its status and context, and the reasons. With --render (default auto), pages built by
+    scripts are judged as a browser renders them, and flagged or suspicious pages get a
+    screenshot. Exit 0 whatever the verdicts; 2 when an input could not be read or fetched
+    (the other inputs are still analysed), or for --render always without a browser.
     """
     from crawler.checks.check import InputError as CheckInputError
-    from crawler.checks.check import check_one, expand
+    from crawler.checks.check import RenderOptions, check_page, expand
 
     allow = allowed_hosts(allow_hosts)
     al = load_allowlist(allowlist_layers)
+    mode, executable = resolve_render(render)
+    options = RenderOptions(mode, executable)
     failed = 0
-    for item in expand(list(inputs)):
+    for number, item in enumerate(expand(list(inputs)), start=1):
         try:
-            report = check_one(item, al, url=url, allow=allow, timeout=timeout)
+            checked = check_page(item, al, url=url, allow=allow, timeout=timeout,
+                                 render=options)
         except CheckInputError as error:
             failed += 1
             if output_format == "json":
                 click.echo(json.dumps({"source": item, "error": str(error)}))
             click.echo(f"error: {error}", err=True)
             continue
+        saved = _save_screenshots(checked, screenshot_dir, number)
         if output_format == "json":
-            click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+            click.echo(json.dumps(_checked_dict(checked, saved), ensure_ascii=False))
         else:
-            _print_report(report)
+            _print_report(checked.report)
+            _print_reading(checked, saved)
     if failed:
         sys.exit(2)
+
+
+def _checked_dict(checked: Any, saved: list[str]) -> dict[str, Any]:
+    row: dict[str, Any] = checked.report.to_dict()
+    row["text"] = checked.text_source
+    if checked.doc_pages:
+        for number in row["numbers"]:
+            number["pdf_pages"] = checked.doc_pages.get(number["e164"], [])
+    if checked.text_source == "rendered":
+        row["refused_requests"] = checked.refused
+    if checked.screenshots:
+        row["screenshots"] = [
+            {"kind": s.kind, "sha256": s.sha256, "captured_at": s.captured_at,
+             **({"path": path} if path else {})}
+            for s, path in zip(checked.screenshots, saved or [""] * len(checked.screenshots),
+                               strict=True)
+        ]
+    return row
+
+
+def _print_reading(checked: Any, saved: list[str]) -> None:
+    """Which text was judged, and the render's evidence."""
+    line = f"  text judged: {checked.text_source}"
+    if checked.doc_pages:
+        pages = "; ".join(f"{e164} p. {', '.join(map(str, p))}"
+                          for e164, p in checked.doc_pages.items())
+        line += f" (PDF pages: {pages})"
+    if checked.screenshots:
+        line += f", {len(checked.screenshots)} screenshots"
+        line += f" ({', '.join(saved)})" if saved else ""
+    if checked.refused:
+        line += f", {len(checked.refused)} browser requests refused"
+    if checked.render_error:
+        line += f", render failed: {checked.render_error[:120]}"
+    click.echo(line)
+
+
+def _save_screenshots(checked: Any, folder: str | None, number: int) -> list[str]:
+    if not folder or not checked.screenshots:
+        return []
+    from pathlib import Path
+
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    paths = []
+    for shot in checked.screenshots:
+        path = Path(folder) / f"page{number}-{shot.kind}.png"
+        path.write_bytes(shot.png)
+        paths.append(str(path))
+    return paths
 
 
 @click.command("eval")

@@ -29,6 +29,7 @@ from crawler.cli.common import (
     summary_format_option,
 )
 from crawler.cli.findings import finding_filter_options, finding_query, selected
+from crawler.cli.renderopts import render_option, with_render
 
 if TYPE_CHECKING:
     from allowlist import Selection
@@ -56,9 +57,10 @@ def _history_store(db: str) -> Any:
 @click.option("--resolve-only", is_flag=True, help="Send no DNS queries (as crawl).")
 @click.option("--set", "set_values", multiple=True, metavar="NAME=VALUE",
               help="Any Scrapy or SCAMLINES_* setting (repeatable), over the file's [crawl].")
+@render_option
 def scan_command(config_path: str, output_format: str, quiet: bool, fail_on_new: bool,
                  allow_hosts: tuple[str, ...], resolve: tuple[str, ...], resolve_only: bool,
-                 set_values: tuple[str, ...]) -> None:
+                 set_values: tuple[str, ...], render: str | None) -> None:
     """Scan a watch list (for cron) and report what is new, still, gone or back.
 
     Everything comes from the configuration FILE: seeds, limits, database, allowlist, the
@@ -88,8 +90,8 @@ def scan_command(config_path: str, output_format: str, quiet: bool, fail_on_new:
             click.echo(f"warning: discovery: \"{outcome.query}\": {outcome.error}", err=True)
 
     extras = ScanExtras(allow_hosts, resolve_pins(resolve), resolve_only,
-                        setting_values(set_values), progress_interval=0.0 if quiet else 5.0,
-                        on_query=warn)
+                        with_render(setting_values(set_values), render),
+                        progress_interval=0.0 if quiet else 5.0, on_query=warn)
     try:
         summary = run_scan(config, extras)
     except (ScanBusy, ScanError) as error:

@@ -12,6 +12,7 @@ See ``examples/scan.toml`` for every key with a comment. In short::
 
     [limits]   depth = 2, max_pages = 500, timeout = 1800 (seconds; 0: none)
     [crawl]    user_agent, ignore_robots, follow_offsite, allow_hosts, resolve, resolve_only,
+               render ("never", "auto", "always"),
                settings = { DOWNLOAD_DELAY = 2 }
     [discovery]  provider = "searxng" | "urls", searxng_url, urls_file, brands, languages,
                  queries_file (templates), queries (literal), max_results, timeout, delay,
@@ -47,7 +48,7 @@ KEYS: dict[str, tuple[str, ...]] = {
          "discovery", "reports"),
     "limits": ("depth", "max_pages", "timeout"),
     "crawl": ("user_agent", "ignore_robots", "follow_offsite", "allow_hosts", "resolve",
-              "resolve_only", "settings"),
+              "resolve_only", "settings", "render"),
     "discovery": ("provider", "searxng_url", "urls_file", "brands", "languages", "queries_file",
                   "queries", "max_results", "timeout", "delay", "max_wait", "engine"),
     "reports": ("format", "path"),
@@ -117,6 +118,7 @@ class ScanConfig:
     resolve: dict[str, str] = field(default_factory=dict)
     resolve_only: bool = False
     settings: dict[str, Any] = field(default_factory=dict)
+    render: str | None = None  #: never | auto | always (None: the crawl's default, auto)
     discovery_queries: tuple[str, ...] = ()  #: ``[discovery] queries`` (literal)
     reports: tuple[ReportSpec, ...] = ()
     discovery: DiscoverySpec | None = None  #: None: no ``[discovery]`` table
@@ -198,6 +200,7 @@ class _Checker:
             "resolve": self.resolve(crawl),
             "resolve_only": self.flag(crawl, "resolve_only"),
             "settings": self.settings(crawl),
+            "render": self.render(crawl),
             "discovery_queries": tuple(self.strings(discovery, "queries", "discovery")),
             "reports": self.reports(doc),
             "discovery": self.discovery(discovery) if "discovery" in doc else None,
@@ -235,6 +238,13 @@ class _Checker:
             self.problem("must be a non-empty string", key, name)
             return None
         return value.strip()
+
+    def render(self, crawl: dict[str, Any]) -> str | None:
+        value = self.string(crawl, "render", "crawl")
+        if value is not None and value not in ("never", "auto", "always"):
+            self.problem("must be never, auto or always", "render", "crawl")
+            return None
+        return value
 
     def strings(self, table: dict[str, Any], key: str, name: str = "") -> list[str]:
         value = table.get(key, [])

@@ -204,7 +204,8 @@ def crawl_options(
     limits, as a ``scan`` run."""
     from crawler.runner import CrawlOptions
 
-    settings = {**config.settings, **extras.settings}
+    render = {"SCAMLINES_RENDER": config.render} if config.render else {}
+    settings = {**config.settings, **render, **extras.settings}
     settings["SCAMLINES_SCAN_CONFIG"] = str(config.path)
     return CrawlOptions(
         kind="scan",

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
 from scrapy.http import HtmlResponse, TextResponse
-from scrapy.linkextractors import LinkExtractor
+from scrapy.linkextractors import IGNORED_EXTENSIONS, LinkExtractor
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
@@ -22,6 +22,7 @@ from crawler.config import CrawlConfig
 from crawler.items import PageItem
 from crawler.links import in_scope, registrable_domain
 from crawler.linkscore import FIRST, LinkScorer, ParentPage, brand_terms, phone_count
+from crawler.renderhandler import Renderer
 from crawler.seeds import SeedSet, parse_seeds
 from crawler.store import FetchRecord, utc_now
 
@@ -72,12 +73,17 @@ class ScamlinesSpider(Spider):
         self._seeds_file = seeds_file
         self._follow_offsite_arg = follow_offsite
         self.seed_set = SeedSet(())
-        self.link_extractor = LinkExtractor(unique=True)
+        # Scrapy skips links to .pdf files by default; fake-support PDFs are what we read.
+        self.link_extractor = LinkExtractor(
+            unique=True, deny_extensions=[e for e in IGNORED_EXTENSIONS if e != "pdf"]
+        )
+        self.renderer: Renderer | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.configure(CrawlConfig.from_settings(crawler.settings))
+        spider.renderer = Renderer.from_crawler(crawler)
         return spider
 
     def configure(self, config: CrawlConfig) -> None:
@@ -105,24 +111,34 @@ class ScamlinesSpider(Spider):
 
     # --- callbacks ----------------------------------------------------------------------------
 
-    def parse(self, response: Response) -> Iterator[PageItem | Request]:
+    async def parse(self, response: Response) -> AsyncIterator[PageItem | Request]:
         if response.meta.get("scamlines_seed") and _is_sitemap_source(response):
-            yield from self._sitemap_requests(response)
+            for request in self._sitemap_requests(response):
+                yield request
             return
         record = fetch_record(response)
         # A page with a note (an HTTP error, a non-text body) is recorded, not analysed.
         text = _text_of(response) if record.note is None else None
-        yield PageItem(
+        item = PageItem(
             fetch=record,
             text=text,
+            # The worker decodes the body with this charset: one copy crosses the pipe.
             encoding=response.encoding if text is not None else None,  # type: ignore[attr-defined]
             replayed=bool(response.meta.get("scamlines_replayed")),
             leases=tuple(response.meta.get("scamlines_leases", ())),
         )
-        if not self.config.follow_links or self._page_budget_spent():
-            return
-        if isinstance(response, HtmlResponse):
-            yield from self._links(response)
+        render = self.renderer is not None and self.renderer.wanted(response, item)[0]
+        if not render:
+            yield item
+        follow = self.config.follow_links and not self._page_budget_spent()
+        if follow and isinstance(response, HtmlResponse):
+            for request in self._links(response):
+                yield request
+        if render:
+            # Links first: a render takes a second or more, and the crawl's focus should not
+            # wait for it (crawler.renderhandler: the DOM a browser builds, and screenshots).
+            assert self.renderer is not None
+            yield await self.renderer.render(response, item)
 
     def on_error(self, failure: Failure) -> None:
         request = getattr(failure, "request", None)

@@ -57,6 +57,7 @@ from crawler.store.record import (
     finding_groups,
     sighting_id,
 )
+from crawler.store.renders import Screenshot
 from crawler.store.schema import (
     FINDING_STATUSES,
     JSON_COLUMNS,
@@ -77,6 +78,7 @@ __all__ = [
     "TABLES",
     "FetchRecord",
     "RecordedPage",
+    "Screenshot",
     "Store",
     "StoreError",
     "finding_groups",

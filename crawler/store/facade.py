@@ -9,6 +9,7 @@ from crawler.store.history import HistoryMixin
 from crawler.store.numbers import NumbersMixin
 from crawler.store.pages import PagesMixin
 from crawler.store.record import RecordMixin
+from crawler.store.renders import RendersMixin
 from crawler.store.rescan import RescanMixin
 from crawler.store.runs import RunsMixin
 from crawler.store.takedowns import TakedownsMixin
@@ -25,6 +26,7 @@ class Store(
     EvidenceMixin,
     HistoryMixin,
     DiscoveriesMixin,
+    RendersMixin,
 ):
     """A scamlines database. Use :func:`open_store`; one ``Store`` per thread.
 
@@ -35,5 +37,5 @@ class Store(
     resume, look up runs), ``record.py`` (record a crawled page), ``rescan.py`` (rescan
     targets and reports), ``pages.py``, ``findings.py`` (and triage), ``takedowns.py``,
     ``numbers.py``, ``evidence.py`` (bodies, sightings, a page's evidence), ``history.py``
-    (what each run saw) and ``discoveries.py``; ``base.py`` holds the connection they share.
+    (what each run saw), ``discoveries.py`` and ``renders.py`` (screenshots, rendered text); ``base.py`` holds the connection they share.
     """

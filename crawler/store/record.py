@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import sqlite_utils
 
 from crawler.store.base import StoreBase
+from crawler.store.renders import Screenshot, record_extras
 from crawler.store.reputation import mark_page
 from crawler.store.values import _dumps
 
@@ -52,6 +53,12 @@ class FetchRecord:
     note: str | None = None
     host: str | None = None
     domain: str | None = None
+    #: What the detector judged: ``served``, ``rendered`` or ``document`` (None: nothing).
+    text_source: str | None = None
+    rendered: bytes | None = None  #: the DOM after rendering, when the page was rendered
+    screenshots: tuple[Screenshot, ...] = ()
+    doc_pages: tuple[str, ...] = ()  #: a PDF's text, page by page (for sightings.doc_page)
+    render_limits: tuple[tuple[str, str], ...] = ()  #: render limits hit: (code, detail)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,8 +131,10 @@ def _record(
         [run_id, page_id, verdict, capture_id],
     )
     if report is None:
+        record_extras(db, run_id, page_id, capture_id, fetch, report, sighting_id)
         return RecordedPage(page_id, capture_id)
     _record_numbers(db, run_id, page_id, report, now)
+    record_extras(db, run_id, page_id, capture_id, fetch, report, sighting_id)
     finding_ids = tuple(
         _upsert_finding(db, run_id, page_id, report, brand, numbers, now)
         for brand, numbers in finding_groups(report)

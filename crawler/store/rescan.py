@@ -31,7 +31,8 @@ class RescanMixin(StoreBase):
     def rescan_targets(self, run_id: int | None) -> list[dict[str, Any]]:
         """The captures a rescan re-analyses: those run ``run_id`` recorded, or (None) each
         page's most recent one. Each row: ``page_id, url, capture_id, final_url, fetched_at,
-        http_status, content_type, body_sha256, has_body, verdict`` (as recorded),
+        http_status, content_type, body_sha256 (the rendered DOM's when the page was
+        rendered), has_body, verdict`` (as recorded),
         ``source_run`` (the run whose record it is) and ``capture_run`` (the run that
         fetched it)."""
         if run_id is None:
@@ -42,11 +43,14 @@ class RescanMixin(StoreBase):
         sql = (
             "SELECT pr.page_id, p.url, pr.capture_id, c.final_url, c.fetched_at, "
             "c.status AS http_status, coalesce(b.content_type, p.content_type) AS content_type, "
-            "c.body_sha256, b.sha256 IS NOT NULL AS has_body, pr.verdict, "
+            # A rendered page is re-judged from its rendered DOM, as the crawl judged it.
+            "coalesce(c.rendered_sha256, c.body_sha256) AS body_sha256, "
+            "b.sha256 IS NOT NULL AS has_body, pr.verdict, "
             "pr.run_id AS source_run, c.run_id AS capture_run "
             "FROM page_runs pr JOIN pages p ON p.id = pr.page_id "
             "LEFT JOIN captures c ON c.id = pr.capture_id "
-            f"LEFT JOIN bodies b ON b.sha256 = c.body_sha256 WHERE {where} ORDER BY p.id"
+            "LEFT JOIN bodies b ON b.sha256 = coalesce(c.rendered_sha256, c.body_sha256) "
+            f"WHERE {where} ORDER BY p.id"
         )
         return list(self._rows(sql, params))
 

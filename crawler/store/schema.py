@@ -28,6 +28,11 @@ Tables (``sqlite-utils`` creates them; :data:`MIGRATIONS` versions them):
 ``takedowns``
     One row per finding per packaged takedown notice (``scamlines takedown``): the target
     host or number, the recipient, who reported it, the package and its manifest's SHA-256.
+``screenshots``
+    What a browser showed of a capture (``viewport`` and ``full_page`` PNGs, stored in
+    ``bodies`` by SHA-256), with the time each was taken. ``captures.text_source`` says what
+    the detector judged (``served``, ``rendered`` or ``document``), ``captures.rendered_sha256``
+    the rendered DOM's body, ``sightings.doc_page`` the PDF page a number was printed on.
 ``discovery_runs`` and ``discoveries``
     ``scamlines discover``: each search run (provider, settings, per-query outcomes, the
     crawl it handed its URLs to), and each candidate URL found (normalised, one row per URL
@@ -70,6 +75,7 @@ TABLES = (
     "discovery_runs",
     "flag_marks",
     "number_flags",
+    "screenshots",
 )
 
 JSON_COLUMNS = frozenset(
@@ -381,3 +387,36 @@ def _m0005_number_reputation(db: sqlite_utils.Database) -> None:
     from crawler.store.reputation import backfill
 
     backfill(db)
+@MIGRATIONS(name="0006_renders")
+def _m0006_renders(db: sqlite_utils.Database) -> None:
+    # What the detector judged for each capture: the HTML as served, the DOM a browser
+    # rendered (stored as a body too, by SHA-256), or the text of a PDF document.
+    db.table("captures").add_column("text_source", str)
+    db.table("captures").add_column("rendered_sha256", str)
+    # The PDF page a sighting was printed on (documents only).
+    db.table("sightings").add_column("doc_page", int)
+    # Screenshots are evidence: the PNG is a row of ``bodies`` (by SHA-256, like any body);
+    # this table links it to the capture it shows, with the time it was taken.
+    db.table("screenshots").create(
+        {
+            "id": int,
+            "capture_id": int,
+            "page_id": int,
+            "run_id": int,
+            "kind": str,
+            "sha256": str,
+            "captured_at": str,
+            "width": int,
+            "height": int,
+            "size": int,
+        },
+        pk="id",
+        not_null={"capture_id", "page_id", "kind", "sha256", "captured_at"},
+        foreign_keys=[
+            ("capture_id", "captures", "id"),
+            ("page_id", "pages", "id"),
+            ("run_id", "runs", "id"),
+        ],
+    )
+    db.table("screenshots").create_index(["page_id"])
+    db.table("screenshots").create_index(["capture_id", "kind"], unique=True)

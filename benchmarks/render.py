@@ -1,0 +1,289 @@
+"""Crawl throughput with rendering: ``python benchmarks/render.py --render``.
+
+Generates a site where every tenth page is a support-spam page whose number a script writes (it
+needs rendering, and a screenshot once flagged) and the other pages are ordinary articles; serves
+it from memory on 127.0.0.1 and crawls it with ``scamlines crawl --render never`` and
+``--render auto`` in the same run. Prints pages/second for each, their ratio and how many pages
+were rendered. Without ``--render`` it compares the detector on and off, as an older version of
+``benchmarks/crawl.py`` did (kept so the two modes share one site generator).
+
+Options: ``--pages N`` (default 2000), ``--repeat N`` (best of N runs each, default 1),
+``--keep DIR`` (keep the databases).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+HOST = "bench-helpdesk.example"
+BAR = 0.80
+
+_BRANDS = ["Amazon", "PayPal", "Microsoft", "Netflix", "HP", "Canon", "Delta", "Coinbase"]
+_WORDS = ["account", "order", "refund", "printer", "driver", "update", "billing", "subscription", "password", "login", "delivery", "tracking", "support", "service", "help", "desk", "customer", "care", "issue", "error", "fix", "guide", "setup", "install", "device", "network", "router", "email", "payment", "card", "bank", "transfer", "wallet"]
+
+
+def _scripted_page(number: int, links: list[int], brand: str) -> str:
+    """A help-desk portal page: an empty shell that a script fills with the number."""
+    phone = f"1-888-555-{number % 10000:04d}"
+    anchors = "".join(f'<a href="/p/{n}">{n}</a> ' for n in links)
+    script = (
+        "document.getElementById('app').innerHTML = '<h1>" + brand + " Customer Care Number"
+        "</h1><p>Call the " + brand + " toll free support helpline 24/7 at " + phone + ". "
+        + brand + " customer care refund helpline " + phone + ".</p>';"
+    )
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><title>Help</title></head><body>'
+        f'<div id="app"></div><nav>{anchors}</nav><script>{script}</script></body></html>'
+    )
+
+
+# --- the site ---------------------------------------------------------------------------------
+
+
+def make_site(pages: int, seed: int = 7, *, scripted: bool = False) -> dict[str, bytes]:
+    """``{path: html}`` for a connected site of ``pages`` pages (page 0 links to all hubs).
+
+    ``scripted``: every tenth page writes its support number with a script; no other page
+    shows a number (so 10 % of the pages need rendering).
+    """
+    rng = random.Random(seed)
+    site = {}
+    for number in range(pages):
+        links = {(number * 7 + k * 13 + 1) % pages for k in range(4)}
+        links |= {n for n in (2 * number + 1, 2 * number + 2) if n < pages}  # a spanning tree
+        page = _page(number, sorted(links), rng, scripted=scripted)
+        site[f"/p/{number}"] = page.encode("utf-8")
+    site["/robots.txt"] = b"User-agent: *\nDisallow: /admin/\n"
+    return site
+
+
+def _page(number: int, links: list[int], rng: random.Random, *, scripted: bool = False) -> str:
+    brand = rng.choice(_BRANDS)
+    if scripted and number % 10 == 5:
+        return _scripted_page(number, links, brand)
+    scam = number % 3 == 0 and not scripted
+    paragraphs = [" ".join(rng.choices(_WORDS, k=60)).capitalize() + "." for _ in range(12)]
+    if scam:
+        phone = f"1-8{rng.choice('8765')}{rng.choice('8765')}-555-01{number % 100:02d}"
+        title = f"{brand} Customer Service Number - Toll Free 24/7 Helpline"
+        paragraphs.insert(
+            2,
+            f"Call the {brand} support helpline toll free at {phone} now. Our {brand} "
+            "customer care agents are available 24/7 for refunds and account problems.",
+        )
+    else:
+        title = f"{brand} {rng.choice(_WORDS)} guide, part {number}"
+    anchors = " ".join(
+        f'<li><a href="/p/{n}">{rng.choice(_WORDS)} {"contact" if n % 5 == 0 else "article"} '
+        f"{n}</a></li>"
+        for n in links
+    )
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        f'<meta name="description" content="{title}"></head><body><header><h1>{title}</h1>'
+        f"</header><main>{body}</main><nav><ul>{anchors}</ul></nav>"
+        "<footer>Independent help blog.</footer></body></html>"
+    )
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    site: dict[str, bytes]
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        body = self.server.site.get(self.path.split("?", 1)[0])
+        status = 200 if body is not None else 404
+        body = body if body is not None else b"not found"
+        kind = "text/plain" if self.path.endswith(".txt") else "text/html; charset=utf-8"
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+# --- one crawl --------------------------------------------------------------------------------
+
+
+def crawl(port: int, pages: int, db: Path, detector: bool, render: str = "never") -> dict[str, Any]:
+    """Crawl the site in a subprocess; the JSON summary plus memory peaks."""
+    command = [
+        sys.executable, "-m", "crawler", "crawl", f"http://{HOST}:{port}/p/0",
+        "--db", str(db), "--format", "json", "--quiet",
+        "--depth", "100", "--max-pages", str(pages),
+        "--resolve", f"{HOST}=127.0.0.1", "--resolve-only", "--allow-host", f"{HOST}:{port}",
+        "--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=false",
+        "--set", "CONCURRENT_REQUESTS=32", "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=32",
+        "--set", f"SCAMLINES_DETECTOR_ENABLED={'true' if detector else 'false'}",
+        "--render", render,
+    ]  # fmt: skip
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    # Output goes to files: a pipe nobody reads while memory is sampled would block the crawl.
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(command, stdout=out, stderr=err, env=env)
+        measured = _sample(process)
+        process.wait()
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
+    if process.returncode != 0:
+        raise SystemExit(f"crawl failed ({process.returncode}):\n{stderr}")
+    if stderr.strip():
+        print(f"(crawl stderr: {len(stderr)} chars; first line: {stderr.splitlines()[0][:200]})")
+    summary = json.loads(stdout.strip().splitlines()[-1])
+    summary.update(measured)
+    return summary
+
+
+def _rendered(db: Path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        return int(conn.execute(
+            "SELECT count(*) FROM captures WHERE text_source = 'rendered'").fetchone()[0])
+
+
+def _sample(process: subprocess.Popen[bytes]) -> dict[str, float]:
+    """Peak memory and CPU time of the crawl process and of its worker processes.
+
+    The crawl's own peak RSS is its kernel high-water mark (VmHWM); the tree's summed RSS
+    and each process's CPU time (utime + stime) are sampled every 50 ms until it exits.
+    """
+    own = tree = 0.0
+    cpu: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    while process.poll() is None:
+        pids = _tree(process.pid)
+        own = max(own, _status_mib(process.pid, "VmHWM:"))
+        tree = max(tree, sum(_status_mib(pid, "VmRSS:") for pid in pids))
+        for pid in pids:
+            cpu[pid] = max(cpu.get(pid, 0.0), _cpu_seconds(pid, tick))
+        time.sleep(0.05)
+    workers = sum(seconds for pid, seconds in cpu.items() if pid != process.pid)
+    return {
+        "peak_rss_mib": round(own, 1),
+        "peak_tree_rss_mib": round(tree, 1),
+        "cpu_crawl_s": round(cpu.get(process.pid, 0.0), 2),
+        "cpu_workers_s": round(workers, 2),
+    }
+
+
+def _cpu_seconds(pid: int, tick: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+
+
+def _tree(pid: int) -> list[int]:
+    pids, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        pids.append(current)
+        try:
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return pids
+
+
+def _status_mib(pid: int, field: str) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+# --- main -------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--check", action="store_true")
+    parser.add_argument("--keep", type=Path, default=None)
+    parser.add_argument("--render", action="store_true",
+                        help="--render auto against never, on a site where 10%% need it")
+    args = parser.parse_args(argv)
+
+    server = _Server(("127.0.0.1", 0), _Handler)
+    server.site = make_site(args.pages, scripted=args.render)
+    runs = (("render never", True, "never"), ("render auto", True, "auto")) if args.render else (
+        ("detector off", False, "never"), ("detector on", True, "never"))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    print(f"site: {args.pages} pages on 127.0.0.1:{port} ({HOST}), {os.cpu_count()} CPUs")
+
+    results: dict[str, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        for attempt in range(args.repeat):
+            for label, detector, render in runs:
+                db = folder / f"bench-{label.replace(' ', '-')}-{attempt}.db"
+                db.unlink(missing_ok=True)
+                served = resource.getrusage(resource.RUSAGE_SELF)
+                summary = crawl(port, args.pages, db, detector, render)
+                summary["rendered"] = _rendered(db)
+                after = resource.getrusage(resource.RUSAGE_SELF)
+                summary["cpu_server_s"] = round(
+                    after.ru_utime + after.ru_stime - served.ru_utime - served.ru_stime, 2
+                )
+                best = results.get(label)
+                if best is None or summary["pages_per_second"] > best["pages_per_second"]:
+                    results[label] = summary
+    server.shutdown()
+
+    for label, summary in results.items():
+        print(
+            f"{label:13} {summary['pages']:5d} pages in {summary['elapsed_seconds']:6.2f} s "
+            f"= {summary['pages_per_second']:7.1f} pages/s; peak RSS: crawl "
+            f"{summary['peak_rss_mib']:.0f} MiB, with workers {summary['peak_tree_rss_mib']:.0f} "
+            f"MiB; CPU: crawl {summary['cpu_crawl_s']:.1f} s, page worker "
+            f"{summary['cpu_workers_s']:.1f} s, test server {summary['cpu_server_s']:.1f} s; "
+            f"{summary['rendered']} pages rendered"
+        )
+    if args.render:
+        ratio = (results["render auto"]["pages_per_second"]
+                 / results["render never"]["pages_per_second"])
+        print(f"ratio auto/never: {ratio:.2f}")
+        return 0
+    ratio = results["detector on"]["pages_per_second"] / results["detector off"]["pages_per_second"]
+    verdict = "meets" if ratio >= BAR else "MISSES"
+    print(f"ratio on/off: {ratio:.2f} ({verdict} the bar of {BAR:.2f})")
+    return 1 if args.check and ratio < BAR else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
