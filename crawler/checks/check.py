@@ -91,7 +91,13 @@ def check_page(item: str, allowlist: Allowlist, *, url: str | None = None,
     try:
         body, page_url, content_type, cut_short = _load(item, url, allow, timeout)
         if is_pdf(body, content_type, item):
-            return _document(item, body, page_url, allowlist)
+            try:
+                return _document(item, body, page_url, allowlist)
+            except InputError:
+                # A PDF signature in front of a web page must not hide the page: when the
+                # PDF reader gives up on a body served or named as HTML, judge it as HTML.
+                if "html" not in (content_type or "").lower():
+                    raise
         report = detector.analyze(body, url=page_url, allowlist=allowlist,
                                   content_type=content_type, source=item)
         if cut_short:
@@ -167,5 +173,7 @@ def _render_into(checked: Checked, item: str, body: bytes, url: str | None,
                                   content_type="text/html", source=item)
     except detector.UnsupportedContent:
         return
-    checked.report = add_reasons(report, limit_reasons(state.limits_hit))
+    # What was said about reading the served page (cut short by the server) still holds.
+    carried = [r for r in checked.report.reasons if r.code == "page_truncated"]
+    checked.report = add_reasons(report, [*carried, *limit_reasons(state.limits_hit)])
     checked.text_source = "rendered"
