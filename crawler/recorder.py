@@ -109,7 +109,6 @@ def _publish(client: Any, keys: RunKeys, settings: Any, seeds: tuple[str, ...], 
         if stale:
             client.delete(*stale)
         if seeds:
-            client.set(keys.seeds_pending, len(seeds))
             client.rpush(keys.seeds, *seeds)
     config = {name: _plain(settings.get(name)) for name in settings
               if settings.getpriority(name) >= 40 and name not in _LOCAL}  # fmt: skip
