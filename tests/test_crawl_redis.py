@@ -6,6 +6,7 @@ per-domain concurrency between them."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import signal
 import socket
@@ -306,3 +307,48 @@ def test_two_workers_share_one_per_domain_concurrency(
     assert finish(workers)[0] == 0
     assert recorded(db) > 20
     assert slow_site.most_at_once[PRINTER_HOST] == 2  # never 3 or 4 (2 per worker)
+
+
+# --- scans ------------------------------------------------------------------------------------
+
+
+def test_a_scan_with_redis_is_a_distributed_run_with_its_lock_and_diff(
+    tmp_path: Path, redis_url: str
+) -> None:
+    """``redis = URL`` in a scan configuration: the scan is the recorder; it holds the scan
+    lock while workers fetch, and its diff is the one a local scan of the same site gives."""
+    from scanhelp import DELTA, N3, WatchSite, scan, write_config
+
+    site = WatchSite(tmp_path / "site")
+    with SiteServer(root=tmp_path / "site") as server:
+        config = write_config(tmp_path / "scan.toml", server, extra=f'redis = "{redis_url}"')
+        local_config = write_config(tmp_path / "local.toml", server, db="data/local.db")
+        client = redis.Redis.from_url(redis_url)
+        results = []
+        for change in (False, True):
+            if change:  # a number swapped between the scans
+                site.page(DELTA, "contact.html", "Delta Air Lines", N3, "Reservations")
+            local = scan(local_config)
+            assert local.returncode == 0, local.stderr
+            client.delete("scamlines:current")
+            distributed = subprocess.Popen(
+                scamlines_command("scan", "--config", str(config), "--format", "json"),
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env(),
+            )  # fmt: skip
+            wait_for(lambda: client.get("scamlines:current") is not None, what="the recorder")
+            busy = scan(config)  # no worker yet: the recorder waits, holding the scan lock
+            assert busy.returncode == 2 and "another scan is running" in busy.stderr
+            fetching = worker(redis_url)
+            out, err = distributed.communicate(timeout=180)
+            assert distributed.returncode == 0, err
+            assert finish(fetching)[0] == 0
+            results.append((json.loads(out), local.json()))
+    for mine, theirs in results:
+        assert mine["status"] == theirs["status"] == "finished"
+        assert mine["verdicts"] == theirs["verdicts"] and mine["pages"] == theirs["pages"] > 0
+        assert mine["diff"]["counts"] == theirs["diff"]["counts"]
+    second = results[1][0]["diff"]
+    assert second["before"]["id"] == results[0][0]["run_id"]
+    assert "new" in {n["change"] for n in second["numbers"]}  # N3
+    db = tmp_path / "data" / "watch.db"
+    assert [r["kind"] for r in query(db, "SELECT kind FROM runs")] == ["scan", "scan"]

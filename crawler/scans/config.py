@@ -42,7 +42,7 @@ _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 #: Keys each table accepts ("" is the top level).
 KEYS: dict[str, tuple[str, ...]] = {
     "": ("name", "db", "allowlist", "bundled_allowlist", "seeds", "seed_files", "brands", "limits", "crawl",
-         "discovery", "reports"),
+         "discovery", "reports", "redis"),
     "limits": ("depth", "max_pages", "timeout"),
     "crawl": ("user_agent", "ignore_robots", "follow_offsite", "allow_hosts", "resolve",
               "resolve_only", "settings"),
@@ -94,6 +94,8 @@ class ScanConfig:
     settings: dict[str, Any] = field(default_factory=dict)
     discovery_queries: tuple[str, ...] = ()
     reports: tuple[ReportSpec, ...] = ()
+    #: A distributed run: the Redis URL workers join (``scamlines worker --redis URL``).
+    redis: str | None = None
 
 
 def load_scan_config(path: str | Path) -> ScanConfig:
@@ -174,6 +176,7 @@ class _Checker:
             "settings": self.settings(crawl),
             "discovery_queries": tuple(self.strings(discovery, "queries", "discovery")),
             "reports": self.reports(doc),
+            "redis": self.redis(doc),
         }
         self.discovery_extras(discovery)
         values["brands"] = self.brands(doc, layers)
@@ -238,6 +241,12 @@ class _Checker:
             self.problem("must be a number of seconds, 0 (no limit) or more", "timeout", "limits")
             return 3600.0
         return float(value)
+
+    def redis(self, doc: dict[str, Any]) -> str | None:
+        url = self.string(doc, "redis")
+        if url is not None and not url.startswith(("redis://", "rediss://", "unix://")):
+            self.problem("must be a redis://, rediss:// or unix:// URL", "redis")
+        return url
 
     def local_path(self, value: str) -> Path:
         return (self.folder / Path(value).expanduser()).resolve()

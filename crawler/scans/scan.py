@@ -6,7 +6,9 @@
    :class:`~crawler.scans.lock.ScanBusy`, and mark scans left ``running`` by a killed process
    as interrupted (killed), so they never count in a diff;
 2. crawl the configuration's seeds as a run of kind ``scan`` (:func:`crawler.runner.run_crawl`,
-   one Scrapy crawl per process), with the configuration file's path recorded in the run's
+   one Scrapy crawl per process; with ``redis = URL``, :func:`crawler.recorder.run_recorder`:
+   this process records a distributed run that ``scamlines worker`` processes fetch), with
+   the configuration file's path recorded in the run's
    settings (``SCAMLINES_SCAN_CONFIG``) to find the previous scan of the same watch list;
 3. compare the run with the previous finished scan (or rescan) of that configuration
    (:mod:`crawler.scans.history`), filtered to the configured brands;
@@ -171,7 +173,12 @@ def run_scan(config: ScanConfig, extras: ScanExtras | None = None) -> ScanSummar
         with _stored(config.db) as store:
             _mark_killed_scans(store)
         try:
-            crawl = run_crawl(crawl_options(config, extras))
+            if config.redis:  # this process is the run's recorder; workers fetch
+                from crawler.recorder import run_recorder
+
+                crawl = run_recorder(crawl_options(config, extras), config.redis)
+            else:
+                crawl = run_crawl(crawl_options(config, extras))
         except CrawlError as err:
             raise ScanError(str(err)) from None
         with _stored(config.db) as store:
