@@ -136,11 +136,15 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         return added
 
     def next_request(self) -> Request | None:
+        # scrapy-redis's, without the ``spider=`` that Scrapy 2.19's stats deprecate.
         try:
-            return super().next_request()  # type: ignore[no-any-return]
+            request: Request | None = self.queue.pop(self.idle_before_close)
         except redis.RedisError as err:
             self._gone(err)
             return None
+        if request is not None and self.stats:
+            self.stats.inc_value("scheduler/dequeued/redis")
+        return request
 
     def has_pending_requests(self) -> bool:
         try:
