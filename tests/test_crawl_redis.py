@@ -103,28 +103,27 @@ def pages(db: Path) -> dict[str, str | None]:
     return {r["url"]: r["verdict"] for r in query(db, "SELECT url, verdict FROM pages")}
 
 
+def local_crawl(site: SiteServer, folder: Path) -> dict[str, str | None]:
+    """The pages and verdicts of a single-process crawl of ``site``."""
+    local = folder / "local.db"
+    assert run_scamlines(*crawl_args(site, local), timeout=180).returncode == 0
+    found = pages(local)
+    assert len(found) > 20
+    return found
+
+
 def test_recorder_and_two_workers_match_a_local_crawl(
     tmp_path: Path, site: SiteServer, redis_url: str
 ) -> None:
-    local = tmp_path / "local.db"
-    assert run_scamlines(*crawl_args(site, local)).returncode == 0
+    local = local_crawl(site, tmp_path)
     db = tmp_path / "shared.db"
-    recorder = subprocess.Popen(
-        scamlines_command(*crawl_args(site, db), "--redis", redis_url),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env(),
-    )  # fmt: skip
-    worker = subprocess.run(
-        scamlines_command("worker", "--redis", redis_url, "--processes", "2"),
-        check=False, capture_output=True, text=True, env=env(), timeout=180,
-    )  # fmt: skip
-    _, err = recorder.communicate(timeout=120)
-    assert recorder.returncode == 0, err
-    assert worker.returncode == 0, worker.stderr[-2000:]
-    assert pages(db) == pages(local) and len(pages(local)) > 20
-    captures = query(db, "SELECT count(*) AS n, count(DISTINCT page_id) AS d FROM captures")
-    assert captures[0]["n"] == captures[0]["d"]  # no page stored twice
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    run = recorder(site, db, redis_url)
+    workers = worker(redis_url, processes=2)
+    code, err = finish(run)
+    assert code == 0, err
+    code, err = finish(workers)
+    assert code == 0, err[-2000:]
+    assert_complete(db, local)
     settings = query(db, "SELECT settings FROM runs")[0]["settings"]
     assert "SCAMLINES_REDIS" in settings
 
@@ -193,11 +192,7 @@ def slow_site() -> Iterator[SiteServer]:
 
 @pytest.fixture
 def local_pages(tmp_path: Path, slow_site: SiteServer) -> dict[str, str | None]:
-    local = tmp_path / "local.db"
-    assert run_scamlines(*crawl_args(slow_site, local), timeout=180).returncode == 0
-    found = pages(local)
-    assert len(found) > 20
-    return found
+    return local_crawl(slow_site, tmp_path)
 
 
 def test_a_killed_worker_loses_nothing(
@@ -226,8 +221,7 @@ def test_a_seed_taken_by_a_worker_that_died_is_crawled(
     """A worker killed between taking a seed and queueing it: the seed comes back."""
     from crawler.redisrun import TAKE_SEED
 
-    local = tmp_path / "local.db"
-    assert run_scamlines(*crawl_args(site, local)).returncode == 0
+    local = local_crawl(site, tmp_path)
     db = tmp_path / "shared.db"
     run = recorder(site, db, redis_server.url)
     client = redis_server.client()
@@ -240,7 +234,7 @@ def test_a_seed_taken_by_a_worker_that_died_is_crawled(
     code, err = finish(run)
     assert code == 0, err
     assert finish(late)[0] == 0
-    assert_complete(db, pages(local))
+    assert_complete(db, local)
 
 
 def test_a_killed_recorder_loses_nothing(

@@ -222,8 +222,10 @@ def _own_marks(
     marks = ", ".join("?" for _ in e164s)
     dismissed = _DISMISSED.format(page="m.page_id", e164="m.e164")
     return db.execute(
+        # The page first (one index look-up), then its marks by primary key: never the
+        # number's marks on every page.
         "SELECT m.e164, m.brand, m.domain, m.first_run, m.counted FROM flag_marks m "
-        f"JOIN pages p ON p.id = m.page_id WHERE p.url = ? AND m.e164 IN ({marks}) "
+        f"WHERE m.page_id = (SELECT id FROM pages WHERE url = ?) AND m.e164 IN ({marks}) "
         f"AND m.first_run < ? AND NOT {dismissed}",
         [exclude_url, *e164s, before_run],
     ).fetchall()
