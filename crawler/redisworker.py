@@ -275,8 +275,9 @@ class RedisSpider(ScamlinesSpider):
             if not done:
                 for request in self._seeds():  # seeds a dead worker took, back in the list
                     self.crawler.engine.crawl(request)
-        except redis.RedisError:
-            return  # Redis is gone: let the spider close
+        except redis.RedisError as err:  # Redis is gone: let the spider close, and say why
+            self.crawler.stats.set_value("scamlines/redis_error", str(err))
+            return
         if not done:
             raise DontCloseSpider
 
