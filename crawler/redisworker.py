@@ -165,7 +165,8 @@ class RunWidePoliteness:
     at most ``CONCURRENT_REQUESTS_PER_DOMAIN`` requests to the host in flight run-wide, each
     started at least ``DOWNLOAD_DELAY`` seconds after the last one (AutoThrottle may slow a
     worker further, never below that). The slot is released with the response or the error;
-    a killed worker's holds expire after ``DOWNLOAD_TIMEOUT``. One Redis call per request.
+    a killed worker's holds expire after ``DOWNLOAD_TIMEOUT``. A request waiting for its host,
+    and one that got its slot, has its leases renewed: waiting is not a dead worker.
     Placed last before the download (after the guard, replay and robots.txt).
     """
 
@@ -176,6 +177,7 @@ class RunWidePoliteness:
         self.concurrency = max(1, settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
         self.delay = max(0.0, settings.getfloat("DOWNLOAD_DELAY"))
         self.hold = settings.getfloat("DOWNLOAD_TIMEOUT", 180) + 30
+        self.lease_seconds = settings.getfloat("SCAMLINES_LEASE_SECONDS", LEASE_SECONDS)
         self.redis = connect(settings["REDIS_URL"])
         self._acquire = self.redis.register_script(ACQUIRE)
         self._tokens = 0
@@ -192,15 +194,26 @@ class RunWidePoliteness:
         token = f"{socket.gethostname()}:{os.getpid()}:{self._tokens}"
         keys = [f"{self.keys.slot}:{host}", f"{self.keys.next}:{host}"]
         try:
+            renewed = time.monotonic()
             while (wait := float(self._acquire(
                 keys=keys, args=[time.time(), self.concurrency, self.delay, self.hold, token]
             ))) > 0:  # fmt: skip
+                if time.monotonic() - renewed > self.lease_seconds / 4:
+                    self._renew(request)  # waiting for the host is not a dead worker
+                    renewed = time.monotonic()
                 await asyncio.sleep(wait)
+            self._renew(request)
         except redis.RedisError as err:
             self.crawler.stats.set_value("scamlines/redis_error", str(err))
             _stop(self.crawler, "redis_gone")
             raise IgnoreRequest(f"no politeness slot: {err}") from None
         request.meta["scamlines_slot"] = (keys[0], token)
+
+    def _renew(self, request: Request) -> None:
+        """Push back the deadline of the request's leases (only those still held)."""
+        if leases := _leases(request):
+            deadline = time.time() + self.lease_seconds
+            self.redis.zadd(self.keys.leases, dict.fromkeys(leases, deadline), xx=True)
 
     def process_response(self, request: Request, response: Response) -> Response:
         self._release(request)
