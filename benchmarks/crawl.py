@@ -112,17 +112,22 @@ class _Handler(BaseHTTPRequestHandler):
 # --- one crawl --------------------------------------------------------------------------------
 
 
-def crawl(port: int, pages: int, db: Path, detector: bool) -> dict[str, Any]:
-    """Crawl the site in a subprocess; the JSON summary plus memory peaks."""
-    command = [
+def crawl_command(port: int, pages: int, db: Path) -> list[str]:
+    """``scamlines crawl`` of the whole site, politeness off (our own loopback server)."""
+    return [
         sys.executable, "-m", "crawler", "crawl", f"http://{HOST}:{port}/p/0",
         "--db", str(db), "--format", "json", "--quiet",
         "--depth", "100", "--max-pages", str(pages),
         "--resolve", f"{HOST}=127.0.0.1", "--resolve-only", "--allow-host", f"{HOST}:{port}",
         "--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=false",
         "--set", "CONCURRENT_REQUESTS=32", "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=32",
-        "--set", f"SCAMLINES_DETECTOR_ENABLED={'true' if detector else 'false'}",
     ]  # fmt: skip
+
+
+def crawl(port: int, pages: int, db: Path, detector: bool) -> dict[str, Any]:
+    """Crawl the site in a subprocess; the JSON summary plus memory peaks."""
+    command = [*crawl_command(port, pages, db),
+               "--set", f"SCAMLINES_DETECTOR_ENABLED={'true' if detector else 'false'}"]  # fmt: skip
     env = dict(os.environ, PYTHONPATH=str(REPO))
     # Output goes to files: a pipe nobody reads while memory is sampled would block the crawl.
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:

@@ -2,7 +2,8 @@
 benchmarks/reputation.py`` (``benchmarks/crawl.py`` prints the same line).
 
 Fills one store through the real write path (``Store.record_pages``) with flagged support pages
-that share 40 fake toll-free numbers (as a content farm does), in runs of 5,000 pages, and at
+that share 40 fake toll-free numbers (as a content farm does), in runs of 5,000 pages (so the
+50k store holds 10 runs), and at
 each size times the look-up a page worker makes for a flagged page (``Store.number_reputation``
 with the page's numbers, earlier runs, other pages), and the query it replaced, for comparison.
 """
@@ -95,8 +96,8 @@ def report_lines(results: list[tuple[int, float, float]]) -> list[str]:
     flat = last <= 1.5 * first
     lines.append(
         f"reputation look-up {results[0][0]} -> {results[-1][0]} pages: x{last / first:.2f} "
-        f"({'flat' if flat else 'NOT flat'}; it reads one row per brand, domain and run that "
-        "flagged the number, never one per page)"
+        f"({'flat' if flat else 'NOT flat'}; it reads one row per brand and domain that "
+        "flagged the number, never one per run or page)"
     )
     return lines
 

@@ -40,17 +40,17 @@ from crawler.runner import (
     CrawlError,
     CrawlOptions,
     CrawlSummary,
-    _allowlist,
-    _begin_run,
-    _lock,
-    _open,
-    _plain,
-    _seeds,
-    _stored,
-    _summary,
+    begin_run,
     build_settings,
+    checked_allowlist,
+    checked_store,
+    crawl_store,
     job_dir,
+    lock_job,
+    plain_value,
+    seed_set,
     settings_snapshot,
+    summarise,
 )
 from crawler.scans.reputation import apply_reputation
 
@@ -68,27 +68,27 @@ POLL_MS = 500
 def run_recorder(options: CrawlOptions, url: str) -> CrawlSummary:
     """Run a distributed crawl's recorder to the end of the run; raises :class:`CrawlError`
     for bad input or an unreachable Redis (exit status 2)."""
-    seeds = _seeds(options)
-    loaded_allowlist = _allowlist(options.allowlist)
+    seeds = seed_set(options)
+    loaded_allowlist = checked_allowlist(options.allowlist)
     db_path = Path(options.db).expanduser().absolute()
-    _open(db_path, options.db_timeout).close()
+    checked_store(db_path, options.db_timeout).close()
     try:
         client = connect(url)
     except RedisRunError as err:
         raise CrawlError(str(err)) from None
     jobdir = (options.jobdir or job_dir(db_path, seeds)).absolute()
-    lock = _lock(jobdir)
+    lock = lock_job(jobdir)
     started = time.monotonic()
     try:
-        with _stored(db_path, options.db_timeout) as store:
-            run_id, resumed = _begin_run(store, options, seeds, loaded_allowlist, jobdir)
+        with crawl_store(db_path, options.db_timeout) as store:
+            run_id, resumed = begin_run(store, options, seeds, loaded_allowlist, jobdir)
             settings = build_settings(options, seeds, run_id=run_id, jobdir=jobdir, log_file=None)
             snapshot = settings_snapshot(settings)
             snapshot["SCAMLINES_REDIS"] = redact(url)  # never the password
             store.set_run_settings(run_id, snapshot)
         keys = RunKeys(run_id)
         _publish(client, keys, settings, seeds.urls, resumed)
-        with _stored(db_path, options.db_timeout) as store:
+        with crawl_store(db_path, options.db_timeout) as store:
             stats, reason = _record(client, keys, store, run_id, options.timeout)
             status = "finished" if reason in ("finished", "max_pages") else "interrupted"
             stats["elapsed_time_seconds"] = time.monotonic() - started
@@ -98,7 +98,7 @@ def run_recorder(options: CrawlOptions, url: str) -> CrawlSummary:
     finally:
         lock.release()
     assert run is not None
-    return _summary(run, stats, time.monotonic() - started, flagged, resumed, db_path, jobdir,
+    return summarise(run, stats, time.monotonic() - started, flagged, resumed, db_path, jobdir,
                     jobdir / "no-log", settings)  # fmt: skip
 
 
@@ -109,9 +109,8 @@ def _publish(client: Any, keys: RunKeys, settings: Any, seeds: tuple[str, ...], 
         if stale:
             client.delete(*stale)
         if seeds:
-            client.set(keys.seeds_pending, len(seeds))
             client.rpush(keys.seeds, *seeds)
-    config = {name: _plain(settings.get(name)) for name in settings
+    config = {name: plain_value(settings.get(name)) for name in settings
               if settings.getpriority(name) >= 40 and name not in _LOCAL}  # fmt: skip
     write_config(client, keys, config)
     client.delete(keys.done)

@@ -2,15 +2,18 @@
 
 One Redis holds, per run (keys under ``scamlines:run<ID>:``): the frontier (a scrapy-redis
 priority queue, the ``requests`` sorted set), the duplicate filter (``dupefilter``), the seeds
-not yet scheduled (``seeds``), the leases of requests a worker is fetching (``leases`` and
-``leasedata``), the page records on their way to the recorder (the ``records`` stream), the
-run-wide page count (``pages``), the run's crawl settings (``config``) and its ``done`` flag;
-``scamlines:current`` names the run workers join.
+not yet scheduled (``seeds``, and ``seedleases``: seeds a worker took but has not queued yet),
+the leases of requests a worker is fetching (``leases`` and ``leasedata``), the page records on
+their way to the recorder (the ``records`` stream), the run-wide page count (``pages``), the
+per-domain politeness slots (``slot:<host>`` and ``next:<host>``), the run's crawl settings
+(``config``) and its ``done`` flag; ``scamlines:current`` names the run workers join.
 
 scrapy-redis pops a request destructively, so a worker killed mid-page would lose it
 (ecosystem.md §2.1, pitfall 4). :class:`LeasedQueue` pops into a lease instead: the request
 stays in Redis, with a deadline, until the recorder has committed its page (or the worker
-reports it failed); :func:`requeue_expired` puts leases past their deadline back in the queue.
+reports it failed); :func:`requeue_expired` puts leases past their deadline back in the queue,
+and seeds a dead worker took back in the seed list. :data:`ENQUEUE` marks a request seen and
+queues it in one step, so a worker killed in between cannot leave a URL seen but never queued.
 The Scrapy side (queue, scheduler, spider, pipeline) is :mod:`crawler.redisworker`, the
 recorder :mod:`crawler.recorder`. Nothing here imports Scrapy or writes SQLite.
 """
@@ -104,8 +107,8 @@ redis.call('HSET', KEYS[4], id, top[2])
 return {id, top[1]}
 """
 
-#: Leases past their deadline back into the queue: KEYS queue, leases, leasedata, leasescore;
-#: ARGV now. Returns how many.
+#: Leases past their deadline back into the queue, and leased seeds back into the seed list:
+#: KEYS queue, leases, leasedata, leasescore, seeds, seedleases; ARGV now. Returns how many.
 _REQUEUE = """
 local ids = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
 for _, id in ipairs(ids) do
@@ -115,7 +118,46 @@ for _, id in ipairs(ids) do
   redis.call('HDEL', KEYS[3], id)
   redis.call('HDEL', KEYS[4], id)
 end
-return #ids
+local seeds = redis.call('ZRANGEBYSCORE', KEYS[6], '-inf', ARGV[1])
+for _, seed in ipairs(seeds) do
+  redis.call('ZREM', KEYS[6], seed)
+  redis.call('RPUSH', KEYS[5], seed)
+end
+return #ids + #seeds
+"""
+
+#: TAKE_SEED = the next seed, leased until it is queued: KEYS seeds, seedleases; ARGV deadline.
+TAKE_SEED = """
+local seed = redis.call('LPOP', KEYS[1])
+if seed then redis.call('ZADD', KEYS[2], ARGV[1], seed) end
+return seed
+"""
+
+#: ENQUEUE = mark a request seen and queue it, atomically: KEYS dupefilter, queue, seedleases;
+#: ARGV fingerprint ('' for dont_filter), score, data, seed URL ('' for none). 1: queued.
+ENQUEUE = """
+if ARGV[4] ~= '' then redis.call('ZREM', KEYS[3], ARGV[4]) end
+if ARGV[1] ~= '' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
+
+#: ACQUIRE = a run-wide per-domain politeness slot: KEYS slot (holders, scored by expiry),
+#: next (when the domain may be asked again); ARGV now, concurrency, delay, hold, token.
+#: Returns 0 (the slot is held by ``token``) or the seconds to wait, as a string.
+ACQUIRE = """
+local now = tonumber(ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+local nxt = tonumber(redis.call('GET', KEYS[2]) or '0')
+if nxt > now then return tostring(nxt - now) end
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return '0.05' end
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[4]), ARGV[5])
+redis.call('EXPIRE', KEYS[1], math.ceil(tonumber(ARGV[4])) + 1)
+local delay = tonumber(ARGV[3])
+if delay > 0 then
+  redis.call('SET', KEYS[2], tostring(now + delay), 'PX', math.ceil(delay * 1000) + 1)
+end
+return '0'
 """
 
 
@@ -134,16 +176,19 @@ def release(client: Any, keys: RunKeys, lease_ids: list[int]) -> None:
 
 
 def requeue_expired(client: Any, keys: RunKeys, now: float | None = None) -> int:
-    """Put requests whose lease ran out (their worker died) back in the queue."""
-    moved = client.eval(_REQUEUE, 4, *lease_keys(keys)[:4], time.time() if now is None else now)
+    """Put requests whose lease ran out (their worker died) back in the queue, and seeds a
+    dead worker took but never queued back in the seed list."""
+    names = [*lease_keys(keys)[:4], keys.seeds, keys.seedleases]
+    moved = client.eval(_REQUEUE, len(names), *names, time.time() if now is None else now)
     return int(moved)
 
 
 def pending_work(client: Any, keys: RunKeys) -> int:
-    """Requests queued or leased, seeds not yet scheduled, and records not yet recorded."""
+    """Requests queued or leased, seeds not yet queued, and records not yet recorded."""
     pipe = client.pipeline()
     pipe.zcard(keys.requests)
     pipe.zcard(keys.leases)
-    pipe.get(keys.seeds_pending)  # seeds not yet in the queue (a worker may hold them)
+    pipe.llen(keys.seeds)
+    pipe.zcard(keys.seedleases)  # taken by a worker, not yet in the queue
     pipe.xlen(keys.records)
     return sum(int(n or 0) for n in pipe.execute())

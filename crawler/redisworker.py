@@ -10,8 +10,12 @@ stream; the recorder (:mod:`crawler.recorder`) applies the number history and wr
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import os
 import pickle
+import socket
 import subprocess
 import sys
 import time
@@ -19,17 +23,21 @@ from typing import TYPE_CHECKING, Any
 
 import redis
 from scrapy import Request, signals
-from scrapy.exceptions import DontCloseSpider, DropItem
+from scrapy.exceptions import DontCloseSpider, DropItem, IgnoreRequest
 from scrapy.utils.defer import deferred_from_coro
+from scrapy.utils.httpobj import urlparse_cached
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
 from crawler.config import CrawlConfig
 from crawler.pageworker import analyse_page
 from crawler.redisrun import (
+    ACQUIRE,
     CURRENT,
+    ENQUEUE,
     LEASE_SECONDS,
     POP,
+    TAKE_SEED,
     RedisRunError,
     RunKeys,
     connect,
@@ -40,7 +48,7 @@ from crawler.redisrun import (
 from crawler.spiders.scamlines import ScamlinesSpider
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Iterator
     from typing import Self
 
     from scrapy.crawler import Crawler
@@ -49,7 +57,14 @@ if TYPE_CHECKING:
 
     from crawler.items import PageItem
 
-__all__ = ["LeasedQueue", "LeasedScheduler", "RecordPipeline", "RedisSpider", "run_worker"]
+__all__ = [
+    "LeasedQueue",
+    "LeasedScheduler",
+    "RecordPipeline",
+    "RedisSpider",
+    "RunWidePoliteness",
+    "run_worker",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -96,26 +111,40 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         super().open(spider)
         self.crawler = spider.crawler
         self.keys = RunKeys(spider.settings.getint("SCAMLINES_RUN_ID"))
+        self._enqueue = self.server.register_script(ENQUEUE)
 
     def enqueue_request(self, request: Request) -> bool:
+        """scrapy-redis's enqueue (duplicate filter, then queue) as one atomic step, which
+        also ends a seed's lease (:data:`crawler.redisrun.ENQUEUE`)."""
+        seed = request.meta.pop("scamlines_seed_lease", "")
+        fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
+        data = self.queue._encode_request(request)
         try:
-            claim = request.meta.pop("scamlines_seed_claim", False)
-            added = bool(super().enqueue_request(request))
-            if claim:
-                self.server.decr(self.keys.seeds_pending)
+            added = bool(self._enqueue(
+                keys=[self.df.key, self.queue.key, self.keys.seedleases],
+                args=[fingerprint, -request.priority, data, seed],
+            ))  # fmt: skip
             if not added and _leases(request):
                 release(self.server, self.keys, _leases(request))
         except redis.RedisError as err:
             self._gone(err)
             return False
+        if not added:
+            self.df.log(request, self.spider)
+        elif self.stats:
+            self.stats.inc_value("scheduler/enqueued/redis")
         return added
 
     def next_request(self) -> Request | None:
+        # scrapy-redis's, without the ``spider=`` that Scrapy 2.19's stats deprecate.
         try:
-            return super().next_request()  # type: ignore[no-any-return]
+            request: Request | None = self.queue.pop(self.idle_before_close)
         except redis.RedisError as err:
             self._gone(err)
             return None
+        if request is not None and self.stats:
+            self.stats.inc_value("scheduler/dequeued/redis")
+        return request
 
     def has_pending_requests(self) -> bool:
         try:
@@ -129,11 +158,82 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         _stop(self.crawler, "redis_gone")
 
 
+class RunWidePoliteness:
+    """Per-domain concurrency and delay for the whole run, not per worker process.
+
+    Before each request to an http(s) host, a slot in Redis (:data:`crawler.redisrun.ACQUIRE`):
+    at most ``CONCURRENT_REQUESTS_PER_DOMAIN`` requests to the host in flight run-wide, each
+    started at least ``DOWNLOAD_DELAY`` seconds after the last one (AutoThrottle may slow a
+    worker further, never below that). The slot is released with the response or the error;
+    a killed worker's holds expire after ``DOWNLOAD_TIMEOUT``. A request waiting for its host,
+    and one that got its slot, has its leases renewed: waiting is not a dead worker.
+    Placed last before the download (after the guard, replay and robots.txt).
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        self.crawler = crawler
+        self.keys = RunKeys(settings.getint("SCAMLINES_RUN_ID"))
+        self.concurrency = max(1, settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
+        self.delay = max(0.0, settings.getfloat("DOWNLOAD_DELAY"))
+        self.hold = settings.getfloat("DOWNLOAD_TIMEOUT", 180) + 30
+        self.lease_seconds = settings.getfloat("SCAMLINES_LEASE_SECONDS", LEASE_SECONDS)
+        self.redis = connect(settings["REDIS_URL"])
+        self._acquire = self.redis.register_script(ACQUIRE)
+        self._tokens = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    async def process_request(self, request: Request) -> None:
+        host = urlparse_cached(request).hostname
+        if not host or request.meta.get("scamlines_slot"):
+            return
+        self._tokens += 1
+        token = f"{socket.gethostname()}:{os.getpid()}:{self._tokens}"
+        keys = [f"{self.keys.slot}:{host}", f"{self.keys.next}:{host}"]
+        try:
+            renewed = time.monotonic()
+            while (wait := float(self._acquire(
+                keys=keys, args=[time.time(), self.concurrency, self.delay, self.hold, token]
+            ))) > 0:  # fmt: skip
+                if time.monotonic() - renewed > self.lease_seconds / 4:
+                    self._renew(request)  # waiting for the host is not a dead worker
+                    renewed = time.monotonic()
+                await asyncio.sleep(wait)
+            self._renew(request)
+        except redis.RedisError as err:
+            self.crawler.stats.set_value("scamlines/redis_error", str(err))
+            _stop(self.crawler, "redis_gone")
+            raise IgnoreRequest(f"no politeness slot: {err}") from None
+        request.meta["scamlines_slot"] = (keys[0], token)
+
+    def _renew(self, request: Request) -> None:
+        """Push back the deadline of the request's leases (only those still held)."""
+        if leases := _leases(request):
+            deadline = time.time() + self.lease_seconds
+            self.redis.zadd(self.keys.leases, dict.fromkeys(leases, deadline), xx=True)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        self._release(request)
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        self._release(request)
+
+    def _release(self, request: Request) -> None:
+        slot = request.meta.pop("scamlines_slot", None)
+        if slot is not None:
+            with contextlib.suppress(redis.RedisError):  # it expires anyway
+                self.redis.zrem(*slot)
+
+
 class RedisSpider(ScamlinesSpider):
     """The ``scamlines`` spider on a shared frontier.
 
     ``start()`` (Scrapy 2.13+'s async start, which scrapy-redis 0.9 lacks) takes the run's
-    seeds that no worker has scheduled yet. Each page's links are yielded before its item, so
+    seeds that no worker has taken yet, each leased until it is queued. Each page's links are yielded before its item, so
     they are in the shared queue before the recorder can see the page as done. An idle worker
     stays open until the run is done (scrapy-redis spiders never close by themselves).
     """
@@ -150,10 +250,19 @@ class RedisSpider(ScamlinesSpider):
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
-        while (url := self.redis.lpop(self.keys.seeds)) is not None:
+        for request in self._seeds():
+            yield request
+
+    def _seeds(self) -> Iterator[Request]:
+        """The run's seeds no worker has taken, each leased until it is in the shared queue:
+        a worker killed before that leaves the seed to go back to the list
+        (:func:`crawler.redisrun.requeue_expired`), for an idle worker to take."""
+        take = self.redis.register_script(TAKE_SEED)
+        lease = self.settings.getfloat("SCAMLINES_LEASE_SECONDS", LEASE_SECONDS)
+        keys = [self.keys.seeds, self.keys.seedleases]
+        while (url := take(keys=keys, args=[time.time() + lease])) is not None:
             request = self._request(url.decode(), priority=self._first(), seed=True)
-            # Counted down once in the shared queue: until then the run is not done.
-            request.meta["scamlines_seed_claim"] = True
+            request.meta["scamlines_seed_lease"] = url.decode()
             yield request
 
     async def parse(self, response: Response) -> AsyncIterator[PageItem | Request]:
@@ -178,8 +287,12 @@ class RedisSpider(ScamlinesSpider):
     def _idle(self) -> None:
         try:
             done = self.redis.exists(self.keys.done)
-        except redis.RedisError:
-            return  # Redis is gone: let the spider close
+            if not done:
+                for request in self._seeds():  # seeds a dead worker took, back in the list
+                    self.crawler.engine.crawl(request)
+        except redis.RedisError as err:  # Redis is gone: let the spider close, and say why
+            self.crawler.stats.set_value("scamlines/redis_error", str(err))
+            return
         if not done:
             raise DontCloseSpider
 
@@ -263,6 +376,11 @@ def worker_settings(url: str, run_id: int, config: dict[str, Any]) -> Any:
         },
         priority="cmdline",
     )
+    # Last before the download: after the guard, replay and robots.txt have had their say,
+    # and after Scrapy's own middlewares (the highest is 900).
+    middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
+    middlewares["crawler.redisworker.RunWidePoliteness"] = 950
+    settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="cmdline")
     return settings
 
 

@@ -38,10 +38,18 @@ __all__ = [
     "CrawlError",
     "CrawlOptions",
     "CrawlSummary",
+    "begin_run",
     "build_settings",
+    "checked_allowlist",
+    "checked_store",
+    "crawl_store",
     "job_dir",
+    "lock_job",
+    "plain_value",
     "run_crawl",
+    "seed_set",
     "settings_snapshot",
+    "summarise",
 ]
 
 #: Settings recorded with each run (``runs.settings``), besides every ``SCAMLINES_*``.
@@ -159,39 +167,39 @@ def run_crawl(options: CrawlOptions) -> CrawlSummary:
     """
     if "SCAMLINES_DB_TIMEOUT" in options.settings:  # --set applies before Scrapy starts too
         options.db_timeout = float(options.settings["SCAMLINES_DB_TIMEOUT"])
-    seeds = _seeds(options)
+    seeds = seed_set(options)
     from crawler.renderhandler import resolve_render
 
     try:  # --render: auto without a browser becomes never; always without one is exit 2
         resolve_render(options.settings)
     except ValueError as err:
         raise CrawlError(str(err)) from None
-    loaded_allowlist = _allowlist(options.allowlist)
+    loaded_allowlist = checked_allowlist(options.allowlist)
     db_path = Path(options.db).expanduser().absolute()
-    _open(db_path, options.db_timeout).close()  # a bad database fails before anything else
+    checked_store(db_path, options.db_timeout).close()  # a bad database fails first
     jobdir = (options.jobdir or job_dir(db_path, seeds)).absolute()
-    lock = _lock(jobdir)
+    lock = lock_job(jobdir)
     try:
-        with _stored(db_path, options.db_timeout) as store:
-            run_id, resumed = _begin_run(store, options, seeds, loaded_allowlist, jobdir)
+        with crawl_store(db_path, options.db_timeout) as store:
+            run_id, resumed = begin_run(store, options, seeds, loaded_allowlist, jobdir)
             log_file = _log_file(db_path, run_id)
             settings = build_settings(
                 options, seeds, run_id=run_id, jobdir=jobdir, log_file=log_file, replay=resumed
             )
             store.set_run_settings(run_id, settings_snapshot(settings))
         stats, elapsed = _crawl(settings)
-        with _stored(db_path, options.db_timeout) as store:
+        with crawl_store(db_path, options.db_timeout) as store:
             run = _settle(store, run_id, stats)
             flagged = store.findings(run_id=run_id, verdict="flagged")
     finally:
         lock.release()
-    return _summary(run, stats, elapsed, flagged, resumed, db_path, jobdir, log_file, settings)
+    return summarise(run, stats, elapsed, flagged, resumed, db_path, jobdir, log_file, settings)
 
 
 @contextlib.contextmanager
-def _stored(path: Path, timeout: float) -> Iterator[Store]:
+def crawl_store(path: Path, timeout: float) -> Iterator[Store]:
     """The store, with its errors turned into :class:`CrawlError` (exit status 2)."""
-    store = _open(path, timeout)
+    store = checked_store(path, timeout)
     try:
         yield store
     except StoreError as err:
@@ -228,14 +236,16 @@ def _settle(store: Store, run_id: int, stats: dict[str, Any]) -> dict[str, Any]:
 # --- preparation -------------------------------------------------------------------------------
 
 
-def _seeds(options: CrawlOptions) -> SeedSet:
+def seed_set(options: CrawlOptions) -> SeedSet:
+    """The crawl's seeds, parsed; a bad seed is a :class:`CrawlError`."""
     try:
         return parse_seeds(options.seeds, options.seeds_file)
     except SeedError as err:
         raise CrawlError(str(err)) from None
 
 
-def _allowlist(layers: Selection) -> Any:
+def checked_allowlist(layers: Selection) -> Any:
+    """The allowlist layers, loaded; problems in them are a :class:`CrawlError`."""
     import allowlist
 
     try:
@@ -244,7 +254,8 @@ def _allowlist(layers: Selection) -> Any:
         raise CrawlError(f"{layers.describe()}: the allowlist has problems:\n{err}") from None
 
 
-def _open(path: Path, timeout: float) -> Store:
+def checked_store(path: Path, timeout: float) -> Store:
+    """The store at ``path``, opened (and migrated); failures are a :class:`CrawlError`."""
     try:
         return open_store(path, timeout=timeout)
     except StoreError as err:
@@ -257,7 +268,8 @@ def job_dir(db: Path, seeds: SeedSet) -> Path:
     return db.parent / f"{db.name}.state" / "jobs" / f"crawl-{key}"
 
 
-def _lock(jobdir: Path) -> BaseFileLock:
+def lock_job(jobdir: Path) -> BaseFileLock:
+    """The job's lock, taken; a crawl of the same job already running is a :class:`CrawlError`."""
     from filelock import FileLock, Timeout
 
     try:
@@ -274,7 +286,7 @@ def _lock(jobdir: Path) -> BaseFileLock:
     return lock
 
 
-def _begin_run(
+def begin_run(
     store: Store, options: CrawlOptions, seeds: SeedSet, allowlist: Any, jobdir: Path
 ) -> tuple[int, bool]:
     """``(run_id, resumed)``; prepares ``jobdir`` for a fresh or a resumed crawl."""
@@ -380,25 +392,26 @@ def _local_only(seeds: SeedSet, options: CrawlOptions) -> bool:
 def settings_snapshot(settings: BaseSettings) -> dict[str, Any]:
     """The settings worth recording with a run: every ``SCAMLINES_*`` plus the caps."""
     names = sorted({*RECORDED_SETTINGS, *(k for k in settings if k.startswith("SCAMLINES_"))})
-    return {name: _plain(settings.get(name)) for name in names}
+    return {name: plain_value(settings.get(name)) for name in names}
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
+    """A setting's value as JSON can hold it."""
     if hasattr(value, "copy_to_dict"):
         return value.copy_to_dict()
     if isinstance(value, (str, int, float, bool, type(None))):
         return value
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [plain_value(v) for v in value]
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain_value(v) for k, v in value.items()}
     return str(value)
 
 
 # --- summary -----------------------------------------------------------------------------------
 
 
-def _summary(
+def summarise(
     run: dict[str, Any],
     stats: dict[str, Any],
     elapsed: float,
@@ -409,6 +422,7 @@ def _summary(
     log_file: Path,
     settings: BaseSettings,
 ) -> CrawlSummary:
+    """The :class:`CrawlSummary` of a run from its row in the store and its crawl stats."""
     prefix = "scamlines/"
     return CrawlSummary(
         run_id=int(run["id"]),

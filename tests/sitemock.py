@@ -21,7 +21,8 @@ host:
 ``/download/…``         binary bytes, ``application/octet-stream``
 
 ``delay`` seconds are slept before each response to ``/gen/`` (a slow-ish site).
-Every request is recorded in ``hits`` as ``(host, path)``.
+Every request is recorded in ``hits`` as ``(host, path)``; ``most_at_once[host]`` is the most
+requests to ``host`` that were ever being answered at the same time.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import contextlib
 import gzip
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -69,6 +71,8 @@ class SiteServer(LoopbackServer):
         self.huge_size = huge_size
         self.bomb_size = bomb_size
         self.hits: list[tuple[str, str]] = []
+        self.at_once: dict[str, int] = {}
+        self.most_at_once: dict[str, int] = {}
         self._bomb: bytes | None = None
         self._lock = threading.Lock()
         super().__init__(_handler_for(self), address)
@@ -88,6 +92,17 @@ class SiteServer(LoopbackServer):
     def record(self, host: str, path: str) -> None:
         with self._lock:
             self.hits.append((host, path))
+
+    @contextlib.contextmanager
+    def answering(self, host: str) -> Iterator[None]:
+        with self._lock:
+            self.at_once[host] = now = self.at_once.get(host, 0) + 1
+            self.most_at_once[host] = max(now, self.most_at_once.get(host, 0))
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.at_once[host] -= 1
 
     def bomb(self) -> bytes:
         if self._bomb is None:
@@ -110,7 +125,7 @@ class _SiteHandler(QuietHandler):
         parts = urlsplit(self.path)
         self.site.record(host, self.path)
         # The crawler hangs up on the size-limit routes: that is their point.
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError), self.site.answering(host):
             self._route(host, parts.path, parse_qs(parts.query))
 
     def _route(self, host: str, path: str, query: dict[str, list[str]]) -> None:

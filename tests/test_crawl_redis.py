@@ -1,18 +1,23 @@
 """Distributed runs on a real ``redis-server`` (started on a free loopback port; skipped when
 the Debian package is absent): a recorder and two worker processes against a local site give
-the same pages and verdicts as a single-process crawl, each page stored once."""
+the same pages and verdicts as a single-process crawl, each page stored once; so does a run
+whose worker, recorder or Redis is killed mid-crawl (then resumed); two workers keep to one
+per-domain concurrency between them."""
 
 from __future__ import annotations
 
+import json
 import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import redis
 from crawlhelp import PRINTER_HOST, query, run_scamlines, scamlines_command, site_args
 from crawlhelp import subprocess_env as env
 from sitemock import SiteServer
@@ -26,27 +31,61 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+class RedisServer:
+    """A real ``redis-server`` on a free loopback port; ``durable``: every write is on disk
+    before it is answered, so the server can be killed and started again with its data."""
+
+    def __init__(self, folder: Path, *, durable: bool = False) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.skip("redis-server is not installed (Debian: apt-get install redis-server)")
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        persistence = ["--appendonly", "yes", "--appendfsync", "always"] if durable else \
+            ["--appendonly", "no"]
+        self.command = [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+                        *persistence, "--dir", str(folder)]  # fmt: skip
+        self.start()
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(self.command, stdout=subprocess.DEVNULL)
+        wait_for(lambda: _answers(self.port), what="redis-server to listen")
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait(10)
+
+    def client(self) -> redis.Redis:
+        return redis.Redis.from_url(self.url)
+
+
+def _answers(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+        return True
+    except OSError:
+        return False
+
+
+def wait_for(ready: Callable[[], object], *, what: str, limit: float = 120) -> None:
+    """Poll until ``ready()`` (a deadline against hangs, not a timing assertion)."""
+    deadline = time.monotonic() + limit
+    while not ready():
+        if time.monotonic() > deadline:
+            pytest.fail(f"gave up waiting for {what}")
+        time.sleep(0.05)
+
+
 @pytest.fixture
-def redis_url(tmp_path: Path) -> Iterator[str]:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server is not installed (Debian: apt-get install redis-server)")
-    port = free_port()
-    server = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
-         "no", "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
-    server.terminate()
-    server.wait(10)
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path)
+    yield server
+    server.kill()
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisServer) -> str:
+    return redis_server.url
 
 
 @pytest.fixture
@@ -64,28 +103,27 @@ def pages(db: Path) -> dict[str, str | None]:
     return {r["url"]: r["verdict"] for r in query(db, "SELECT url, verdict FROM pages")}
 
 
+def local_crawl(site: SiteServer, folder: Path) -> dict[str, str | None]:
+    """The pages and verdicts of a single-process crawl of ``site``."""
+    local = folder / "local.db"
+    assert run_scamlines(*crawl_args(site, local), timeout=180).returncode == 0
+    found = pages(local)
+    assert len(found) > 20
+    return found
+
+
 def test_recorder_and_two_workers_match_a_local_crawl(
     tmp_path: Path, site: SiteServer, redis_url: str
 ) -> None:
-    local = tmp_path / "local.db"
-    assert run_scamlines(*crawl_args(site, local)).returncode == 0
+    local = local_crawl(site, tmp_path)
     db = tmp_path / "shared.db"
-    recorder = subprocess.Popen(
-        scamlines_command(*crawl_args(site, db), "--redis", redis_url),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env(),
-    )  # fmt: skip
-    worker = subprocess.run(
-        scamlines_command("worker", "--redis", redis_url, "--processes", "2"),
-        check=False, capture_output=True, text=True, env=env(), timeout=180,
-    )  # fmt: skip
-    _, err = recorder.communicate(timeout=120)
-    assert recorder.returncode == 0, err
-    assert worker.returncode == 0, worker.stderr[-2000:]
-    assert pages(db) == pages(local) and len(pages(local)) > 20
-    captures = query(db, "SELECT count(*) AS n, count(DISTINCT page_id) AS d FROM captures")
-    assert captures[0]["n"] == captures[0]["d"]  # no page stored twice
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    run = recorder(site, db, redis_url)
+    workers = worker(redis_url, processes=2)
+    code, err = finish(run)
+    assert code == 0, err
+    code, err = finish(workers)
+    assert code == 0, err[-2000:]
+    assert_complete(db, local)
     settings = query(db, "SELECT settings FROM runs")[0]["settings"]
     assert "SCAMLINES_REDIS" in settings
 
@@ -97,3 +135,214 @@ def test_redis_down_at_start_is_exit_2(tmp_path: Path, site: SiteServer) -> None
     assert "cannot reach Redis" in result.stderr and "hunter2" not in result.stderr
     worker = run_scamlines("worker", "--redis", url)
     assert worker.returncode == 2 and "hunter2" not in worker.stderr
+
+
+# --- killed mid-run -----------------------------------------------------------------------------
+
+#: Leases of a killed worker come back after this many seconds (the default is 60).
+LEASE = ["--set", "SCAMLINES_LEASE_SECONDS=3"]
+
+
+def recorder(site: SiteServer, db: Path, url: str, *extra: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        scamlines_command(*crawl_args(site, db), "--redis", url, *LEASE, *extra),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env(),
+    )  # fmt: skip
+
+
+def worker(url: str, processes: int = 1) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        scamlines_command("worker", "--redis", url, "--processes", str(processes)),
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env(),
+    )  # fmt: skip
+
+
+def finish(process: subprocess.Popen[str], timeout: float = 180) -> tuple[int, str]:
+    _, err = process.communicate(timeout=timeout)
+    return process.returncode, err
+
+
+def kill9(process: subprocess.Popen[str]) -> None:
+    process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=10)  # and close its pipes
+
+
+def recorded(db: Path) -> int:
+    try:
+        with sqlite3.connect(db, timeout=5) as conn:
+            return int(conn.execute("SELECT count(*) FROM captures").fetchone()[0])
+    except sqlite3.OperationalError:  # not created yet
+        return 0
+
+
+def assert_complete(db: Path, local: dict[str, str | None]) -> None:
+    """Every page of the local crawl, each stored once, in a sound database."""
+    assert pages(db) == local
+    captures = query(db, "SELECT count(*) AS n, count(DISTINCT page_id) AS d FROM captures")
+    assert captures[0]["n"] == captures[0]["d"] == len(local)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+@pytest.fixture
+def slow_site() -> Iterator[SiteServer]:
+    with SiteServer(gen_pages=30, delay=0.3) as server:
+        yield server
+
+
+@pytest.fixture
+def local_pages(tmp_path: Path, slow_site: SiteServer) -> dict[str, str | None]:
+    return local_crawl(slow_site, tmp_path)
+
+
+def test_a_killed_worker_loses_nothing(
+    tmp_path: Path, slow_site: SiteServer, redis_server: RedisServer,
+    local_pages: dict[str, str | None],
+) -> None:  # fmt: skip
+    db = tmp_path / "shared.db"
+    run = recorder(slow_site, db, redis_server.url)
+    doomed = worker(redis_server.url)
+    client = redis_server.client()
+    leases = "scamlines:run1:leases"
+    wait_for(lambda: recorded(db) >= 3 and client.zcard(leases) > 0, what="a worker mid-crawl")
+    kill9(doomed)
+    held = client.zcard(leases)
+    assert held > 0  # it died holding requests: they must come back
+    survivor = worker(redis_server.url)
+    code, err = finish(run)
+    assert code == 0, err
+    assert finish(survivor)[0] == 0
+    assert_complete(db, local_pages)
+
+
+def test_a_seed_taken_by_a_worker_that_died_is_crawled(
+    tmp_path: Path, site: SiteServer, redis_server: RedisServer
+) -> None:
+    """A worker killed between taking a seed and queueing it: the seed comes back."""
+    from crawler.redisrun import TAKE_SEED
+
+    local = local_crawl(site, tmp_path)
+    db = tmp_path / "shared.db"
+    run = recorder(site, db, redis_server.url)
+    client = redis_server.client()
+    wait_for(lambda: client.llen("scamlines:run1:seeds") > 0, what="the recorder's seeds")
+    taken = client.register_script(TAKE_SEED)(
+        keys=["scamlines:run1:seeds", "scamlines:run1:seedleases"], args=[time.time() + 3]
+    )
+    assert taken is not None  # the only seed, now held by a "worker" that never queues it
+    late = worker(redis_server.url)
+    code, err = finish(run)
+    assert code == 0, err
+    assert finish(late)[0] == 0
+    assert_complete(db, local)
+
+
+def test_a_killed_recorder_loses_nothing(
+    tmp_path: Path, slow_site: SiteServer, redis_server: RedisServer,
+    local_pages: dict[str, str | None],
+) -> None:  # fmt: skip
+    db = tmp_path / "shared.db"
+    first = recorder(slow_site, db, redis_server.url)
+    fetching = worker(redis_server.url)
+    client = redis_server.client()
+    wait_for(lambda: recorded(db) >= 3, what="the first pages recorded")
+    kill9(first)
+    # The worker goes on; its records wait in Redis for a recorder.
+    wait_for(lambda: client.xlen("scamlines:run1:records") > 0, what="records waiting")
+    assert recorded(db) < len(local_pages)
+    resumed = recorder(slow_site, db, redis_server.url, "--resume")
+    code, err = finish(resumed)
+    assert code == 0, err
+    assert finish(fetching)[0] == 0
+    assert_complete(db, local_pages)
+    runs = query(db, "SELECT status FROM runs")
+    assert [r["status"] for r in runs] == ["finished"]
+
+
+def test_redis_gone_mid_run_interrupts_it_and_resume_finishes_it(
+    tmp_path: Path, slow_site: SiteServer, local_pages: dict[str, str | None]
+) -> None:
+    server = RedisServer(tmp_path, durable=True)
+    db = tmp_path / "shared.db"
+    try:
+        run = recorder(slow_site, db, server.url, "--format", "json")
+        fetching = worker(server.url)
+        wait_for(lambda: recorded(db) >= 3, what="the first pages recorded")
+        server.kill()
+        code, err = finish(run)
+        assert code == 0, err
+        assert query(db, "SELECT status, finish_reason FROM runs") == [
+            {"status": "interrupted", "finish_reason": "redis_gone"}
+        ]
+        assert finish(fetching)[0] == 1  # the worker stopped, and says why
+        assert recorded(db) < len(local_pages)
+        server.start()  # the same data, from its append-only file
+        resumed = recorder(slow_site, db, server.url, "--resume")
+        again = worker(server.url)
+        code, err = finish(resumed)
+        assert code == 0, err
+        assert finish(again)[0] == 0
+        assert_complete(db, local_pages)
+    finally:
+        server.kill()
+
+
+# --- politeness -------------------------------------------------------------------------------
+
+
+def test_two_workers_share_one_per_domain_concurrency(
+    tmp_path: Path, slow_site: SiteServer, redis_url: str
+) -> None:
+    db = tmp_path / "shared.db"
+    run = recorder(slow_site, db, redis_url, "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=2")
+    workers = worker(redis_url, processes=2)
+    code, err = finish(run)
+    assert code == 0, err
+    assert finish(workers)[0] == 0
+    assert recorded(db) > 20
+    assert slow_site.most_at_once[PRINTER_HOST] == 2  # never 3 or 4 (2 per worker)
+
+
+# --- scans ------------------------------------------------------------------------------------
+
+
+def test_a_scan_with_redis_is_a_distributed_run_with_its_lock_and_diff(
+    tmp_path: Path, redis_url: str
+) -> None:
+    """``redis = URL`` in a scan configuration: the scan is the recorder; it holds the scan
+    lock while workers fetch, and its diff is the one a local scan of the same site gives."""
+    from scanhelp import DELTA, N3, WatchSite, scan, write_config
+
+    site = WatchSite(tmp_path / "site")
+    with SiteServer(root=tmp_path / "site") as server:
+        config = write_config(tmp_path / "scan.toml", server, extra=f'redis = "{redis_url}"')
+        local_config = write_config(tmp_path / "local.toml", server, db="data/local.db")
+        client = redis.Redis.from_url(redis_url)
+        results = []
+        for change in (False, True):
+            if change:  # a number swapped between the scans
+                site.page(DELTA, "contact.html", "Delta Air Lines", N3, "Reservations")
+            local = scan(local_config)
+            assert local.returncode == 0, local.stderr
+            client.delete("scamlines:current")
+            distributed = subprocess.Popen(
+                scamlines_command("scan", "--config", str(config), "--format", "json"),
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env(),
+            )  # fmt: skip
+            wait_for(lambda: client.get("scamlines:current") is not None, what="the recorder")
+            busy = scan(config)  # no worker yet: the recorder waits, holding the scan lock
+            assert busy.returncode == 2 and "another scan is running" in busy.stderr
+            fetching = worker(redis_url)
+            out, err = distributed.communicate(timeout=180)
+            assert distributed.returncode == 0, err
+            assert finish(fetching)[0] == 0
+            results.append((json.loads(out), local.json()))
+    for mine, theirs in results:
+        assert mine["status"] == theirs["status"] == "finished"
+        assert mine["verdicts"] == theirs["verdicts"] and mine["pages"] == theirs["pages"] > 0
+        assert mine["diff"]["counts"] == theirs["diff"]["counts"]
+    second = results[1][0]["diff"]
+    assert second["before"]["id"] == results[0][0]["run_id"]
+    assert "new" in {n["change"] for n in second["numbers"]}  # N3
+    db = tmp_path / "data" / "watch.db"
+    assert [r["kind"] for r in query(db, "SELECT kind FROM runs")] == ["scan", "scan"]

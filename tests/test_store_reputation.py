@@ -112,10 +112,10 @@ def test_the_migration_backfills_from_the_run_history(store: Store) -> None:
         run(store, random_pages(rng))
     triage(store, 1, "false_positive")
     kept = {t: sorted(map(tuple, store.db.execute(f"SELECT * FROM {t}").fetchall()))
-            for t in ("flag_marks", "number_flags")}  # fmt: skip
-    assert kept["number_flags"]
-    store.db.execute("DELETE FROM flag_marks")
-    store.db.execute("DELETE FROM number_flags")
+            for t in ("flag_marks", "number_flags", "number_totals")}  # fmt: skip
+    assert kept["number_flags"] and kept["number_totals"]
+    for table in kept:
+        store.db.execute(f"DELETE FROM {table}")
     backfill(store.db)
     for table, rows in kept.items():
         assert sorted(map(tuple, store.db.execute(f"SELECT * FROM {table}").fetchall())) == rows

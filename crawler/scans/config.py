@@ -45,7 +45,7 @@ _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 #: Keys each table accepts ("" is the top level).
 KEYS: dict[str, tuple[str, ...]] = {
     "": ("name", "db", "allowlist", "bundled_allowlist", "seeds", "seed_files", "brands", "limits", "crawl",
-         "discovery", "reports"),
+         "discovery", "reports", "redis"),
     "limits": ("depth", "max_pages", "timeout"),
     "crawl": ("user_agent", "ignore_robots", "follow_offsite", "allow_hosts", "resolve",
               "resolve_only", "settings", "render"),
@@ -122,6 +122,8 @@ class ScanConfig:
     discovery_queries: tuple[str, ...] = ()  #: ``[discovery] queries`` (literal)
     reports: tuple[ReportSpec, ...] = ()
     discovery: DiscoverySpec | None = None  #: None: no ``[discovery]`` table
+    #: A distributed run: the Redis URL workers join (``scamlines worker --redis URL``).
+    redis: str | None = None
 
 
 def load_scan_config(path: str | Path) -> ScanConfig:
@@ -204,6 +206,7 @@ class _Checker:
             "discovery_queries": tuple(self.strings(discovery, "queries", "discovery")),
             "reports": self.reports(doc),
             "discovery": self.discovery(discovery) if "discovery" in doc else None,
+            "redis": self.redis(doc),
         }
         values["brands"] = self.brands(doc, layers)
         self.discovery_queries(values["discovery"], layers)
@@ -275,6 +278,12 @@ class _Checker:
             self.problem("must be a number of seconds, 0 (no limit) or more", "timeout", "limits")
             return 3600.0
         return float(value)
+
+    def redis(self, doc: dict[str, Any]) -> str | None:
+        url = self.string(doc, "redis")
+        if url is not None and not url.startswith(("redis://", "rediss://", "unix://")):
+            self.problem("must be a redis://, rediss:// or unix:// URL", "redis")
+        return url
 
     def local_path(self, value: str) -> Path:
         return (self.folder / Path(value).expanduser()).resolve()

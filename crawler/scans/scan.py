@@ -9,7 +9,9 @@
    and options of ``scamlines discover``): the candidate URLs join the seeds, and a search
    that fails is reported, never a reason not to crawl the configured seeds;
 3. crawl the configuration's seeds as a run of kind ``scan`` (:func:`crawler.runner.run_crawl`,
-   one Scrapy crawl per process), with the configuration file's path recorded in the run's
+   one Scrapy crawl per process; with ``redis = URL``, :func:`crawler.recorder.run_recorder`:
+   this process records a distributed run that ``scamlines worker`` processes fetch), with
+   the configuration file's path recorded in the run's
    settings (``SCAMLINES_SCAN_CONFIG``) to find the previous scan of the same watch list;
 4. compare the run with the previous finished scan (or rescan) of that configuration
    (:mod:`crawler.scans.history`), filtered to the configured brands;
@@ -172,7 +174,13 @@ def run_scan(config: ScanConfig, extras: ScanExtras | None = None) -> ScanSummar
             if config.discovery is not None:
                 found = _discover(store, config, extras)
         try:
-            crawl = run_crawl(crawl_options(config, extras, found.urls if found else ()))
+            options = crawl_options(config, extras, found.urls if found else ())
+            if config.redis:  # this process is the run's recorder; workers fetch
+                from crawler.recorder import run_recorder
+
+                crawl = run_recorder(options, config.redis)
+            else:
+                crawl = run_crawl(options)
         except CrawlError as err:
             raise ScanError(str(err)) from None
         with _stored(config.db) as store:

@@ -420,3 +420,28 @@ def _m0006_renders(db: sqlite_utils.Database) -> None:
     )
     db.table("screenshots").create_index(["page_id"])
     db.table("screenshots").create_index(["capture_id", "kind"], unique=True)
+
+
+@MIGRATIONS(name="0007_number_reputation_totals")
+def _m0007_number_reputation_totals(db: sqlite_utils.Database) -> None:
+    # number_flags has a row per run that flagged a number: a store of many runs made each
+    # look-up read many rows. ``number_totals``: the same counters across every run, per
+    # number, brand and domain, with the first run (its date and marks) and the last (the
+    # watermark: a look-up for runs after it reads this row alone).
+    db.table("number_totals").create(
+        {
+            "e164": str,
+            "brand": str,
+            "domain": str,
+            "marks": int,
+            "pages": int,
+            "since": str,
+            "first_run": int,
+            "first_marks": int,
+            "last_run": int,
+        },
+        pk=("e164", "brand", "domain"),
+    )
+    from crawler.store.reputation import backfill_totals
+
+    backfill_totals(db)
