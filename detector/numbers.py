@@ -323,9 +323,57 @@ def _joined(scan: str) -> str:
     for joiner in _LINE_BREAK_JOIN:
         if joiner in scan:
             scan = scan.replace(joiner, joiner[0] + " ")
-    if _PLUS_PADDING.search(scan):
-        scan = _PLUS_PADDING.sub("~", scan)
-    return scan
+    padding = _padding(scan)
+    if padding is None:  # too many candidates to check one by one
+        return _PLUS_PADDING.sub("~", scan)
+    if not padding:
+        return scan
+    pieces, previous = [], 0
+    for at in padding:
+        pieces += [scan[previous:at], "~"]
+        previous = at + 1
+    return "".join(pieces) + scan[previous:]
+
+
+_PADDING_CHECKS = 64  #: "+", "!" and "?" looked at one by one; more, and the regex does it
+_PADDED = frozenset("!@#$%^&*=~|+")
+
+
+def _padding(scan: str) -> list[int] | None:
+    """Where _PLUS_PADDING matches in ``scan``, found with C searches for "+", "!" and "?"
+    (a regex starting with a character class steps through every character of the page);
+    None when there are too many of them to check one by one."""
+    found: list[int] = []
+    checked = 0
+    length = len(scan)
+    for mark in "+!?":
+        at = scan.find(mark)
+        while at >= 0:
+            checked += 1
+            if checked > _PADDING_CHECKS:
+                return None
+            after = scan[at + 1] if at + 1 < length else ""
+            if mark == "+":
+                padded = after != "" and not after.isspace() and (
+                    not _is_digit(after) or (at > 0 and scan[at - 1] in _PADDED))
+            else:
+                padded = after != "" and not after.isspace() and not _is_word(after)
+            if padded:
+                found.append(at)
+            at = scan.find(mark, at + 1)
+    return sorted(found)
+
+
+def _is_digit(char: str) -> bool:
+    return bool(_DIGIT.match(char))
+
+
+def _is_word(char: str) -> bool:
+    return bool(_WORD_CHAR.match(char))
+
+
+_DIGIT = re.compile(r"\d")
+_WORD_CHAR = re.compile(r"\w")
 
 
 def _lost_plus(scan: str, offset: int, run: str) -> bool:
@@ -337,7 +385,9 @@ def _lost_plus(scan: str, offset: int, run: str) -> bool:
     return 1 <= close <= 3 and run[:close].isdigit()
 
 
-_COUNTRY_BEFORE = re.compile(r"([^\W\d_]+(?:[ .'’-][^\W\d_]+){0,3})[ \t]*[:(\-–]?[ \t]*\(?$")
+# Up to four words (letters) joined by one separator, read backwards from the number: matched
+# on the reversed text, so one anchored match replaces a search trying every start.
+_COUNTRY_REVERSED = re.compile(r"[^\W\d_]+(?:[ .'’-][^\W\d_]+){0,3}")
 
 
 def _parser_for_country(scan: str, offset: int, parser: NumberParser) -> NumberParser:
@@ -349,10 +399,10 @@ def _parser_for_country(scan: str, offset: int, parser: NumberParser) -> NumberP
     space = max(before.rfind(" "), before.rfind("\n"), before.rfind("\t"))
     if before[space + 1 :].lower() not in _country_last_words():
         return parser
-    match = _COUNTRY_BEFORE.search(before)
+    match = _COUNTRY_REVERSED.match(before[::-1])
     if match is None:
         return parser
-    words = match.group(1).lower().replace("’", "'").split()
+    words = match.group()[::-1].lower().replace("’", "'").split()
     for first in range(len(words)):  # the longest name ending at the number first
         region = countries().get(" ".join(words[first:]))
         if region:
