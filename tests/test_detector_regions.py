@@ -17,32 +17,19 @@ from detector import regions
 from detector.numbers import find_numbers
 from detector.parsing import NumberParser
 
-# A fictional airline with a US line and lines in the Netherlands and Hong Kong.
-ACME = """name = "Acme Air"
-aliases = ["AcmeAir"]
-domains = ["acmeair.example"]
-phone_support = true
-sector = "airline"
 
-[[numbers]]
-number = "+18335550100"
-use = "US reservations"
-source = "https://acmeair.example/contact"
-verified_on = 2026-12-01
-"""
-ABROAD = """
-[[numbers]]
-number = "+31205550100"
-use = "Netherlands reservations"
-source = "https://acmeair.example/nl/contact"
-verified_on = 2026-12-01
+def line(number: str, use: str, page: str) -> str:
+    """One allowlisted line, sourced on the fictional airline's own site."""
+    return (f'\n[[numbers]]\nnumber = "{number}"\nuse = "{use}"\n'
+            f'source = "https://acmeair.example/{page}"\nverified_on = 2026-12-01\n')
 
-[[numbers]]
-number = "+85225550100"
-use = "Hong Kong reservations"
-source = "https://acmeair.example/hk/contact"
-verified_on = 2026-12-01
-"""
+
+# A fictional airline with a US line, and the same with lines in the Netherlands and Hong Kong.
+ACME = ('name = "Acme Air"\naliases = ["AcmeAir"]\ndomains = ["acmeair.example"]\n'
+        'phone_support = true\nsector = "airline"\n'
+        + line("+18335550100", "US reservations", "contact"))
+ABROAD = (line("+31205550100", "Netherlands reservations", "nl/contact")
+          + line("+85225550100", "Hong Kong reservations", "hk/contact"))
 
 
 def load(tmp_path: Path, text: str, name: str = "acme") -> allowlist.Allowlist:
