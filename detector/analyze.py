@@ -136,22 +136,28 @@ class _PageAnalysis:
     # -- numbers --------------------------------------------------------------------------
 
     def _regions(self, page_brands: list[str]) -> list[str]:
-        brand_regions = []
-        for name in page_brands:
-            brand = self.allowlist.brand(name)
-            for entry in brand.numbers if brand else ():
-                brand_regions.append(_region_of(entry.e164))
         # Pages that declare no language (plain text, many HTML pages) get a guess from the
         # text, unless the host's country already says where the page is.
         self.language = self.page.language
         if not self.language and not regions.region_from_host(self.host):
             self.language = language.guess(self.norm.text)
-        return regions.page_regions(self.host, self.language,
-                                    [r for r in brand_regions if r])
+        return regions.page_regions(self.host, self.language)
+
+    def _brand_regions(self, page_brands: list[str]) -> list[str]:
+        """Where the brands the page names have allowlisted lines."""
+        found = []
+        for name in page_brands:
+            brand = self.allowlist.brand(name)
+            for entry in brand.numbers if brand else ():
+                found.append(_region_of(entry.e164))
+        return [region for region in found if region]
 
     def _numbers(self, page_regions: list[str], page_brands: list[str],
                  text_mentions: list[Mention]) -> list[judge.NumberFacts]:
-        parser = NumberParser(page_regions, self.allowlist.number)
+        parser = NumberParser(page_regions, self.allowlist.number,
+                              tentative=self._brand_regions(page_brands),
+                              evidence=regions.evidence(self.hits.lowered or
+                                                        self.norm.text.lower()))
         sightings = list(self._sightings(parser))
         by_number: dict[str, judge.NumberFacts] = {}
         for sighting in sightings:

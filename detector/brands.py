@@ -172,7 +172,7 @@ class _Alias(NamedTuple):
 
 
 _LONGEST_ALIAS = 64  #: characters an alias covering a shorter one may start before it
-_HOST_CACHE = 10_000  #: hosts remembered by BrandMatcher.in_host
+_HOST_CACHE = 10_000  #: hosts (and title words) remembered by BrandMatcher
 _SECTOR_WINDOW = 200  #: characters each side of a common-word alias searched for trade words
 _SECTOR_MIN = 2  #: trade words needed there (one is enough in a title or heading)
 _NEXT_WORD = re.compile(r" ([A-Za-z][A-Za-z&'-]*)")
@@ -187,6 +187,7 @@ class BrandMatcher:
     def __init__(self, allowlist: Allowlist):
         self._capitalised = set()
         self._hosts: dict[str, list[Mention]] = {}
+        self._fuzzy_seen: dict[str, str | None] = {}  # word → the brand it misspells
         self._spans_of: Hits | None = None  # the scan _sorted_spans belongs to
         self._sorted_spans: list[tuple[int, int, str]] = []
         self._alias_keys: dict[str, str] = {}  # spelling found on a page → its key
@@ -324,12 +325,24 @@ class BrandMatcher:
             key = _key(token.group())
             if len(key) < 5 or key in self._brands:
                 continue
-            best = process.extractOne(key, self._fuzzy_keys, scorer=fuzz.ratio,
-                                      score_cutoff=_FUZZY_CUTOFF)
-            if best:
-                brand = self._compact[best[0]]
+            brand = self._fuzzy_brand(key)
+            if brand:
                 found.append(Mention(brand, token.start(), token.end(), source, fuzzy=True))
         return found
+
+    def _fuzzy_brand(self, key: str) -> str | None:
+        """The brand ``key`` misspells, remembered: titles repeat their words from page to
+        page ("customer", "support", "number"), and each comparison is against every name."""
+        try:
+            return self._fuzzy_seen[key]
+        except KeyError:
+            pass
+        if len(self._fuzzy_seen) > _HOST_CACHE:
+            self._fuzzy_seen.clear()
+        best = process.extractOne(key, self._fuzzy_keys, scorer=fuzz.ratio,
+                                  score_cutoff=_FUZZY_CUTOFF)
+        brand = self._fuzzy_seen[key] = self._compact[best[0]] if best else None
+        return brand
 
     @cached_property
     def _fuzzy_keys(self) -> list[str]:

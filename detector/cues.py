@@ -122,9 +122,10 @@ class CueIndex:
             return True
         # A quoted text message, then the verdict on it: "… call +1 305 … It was an imposter."
         # Checked before calls to action: the quoted message itself says "call".
-        _next_start, n_end = self.sentence(s_end, s_end)
-        if n_end > s_end and self.count(self.verdict, s_end, n_end):
-            return True
+        if self.verdict:  # most pages have no verdict at all: skip finding the next sentence
+            n_end = _next_stop(self.text, s_end, min(len(self.text), s_end + 300))
+            if n_end > s_end and self.count(self.verdict, s_end, n_end):
+                return True
         if self.count(self.cta, s_start, s_end):
             return False
         own_weak = self.count(self.weak, s_start, s_end)

@@ -123,6 +123,23 @@ def is_hosted(url: str) -> bool:
     return any(segment in hosting["path"] for segment in segments[:-1])
 
 
+def is_hosting_platform(domain: str, host: str | None = None) -> bool:
+    """Whether ``domain`` (registrable) is a platform anyone publishes on (a ``host:`` entry of
+    ``detector/data/hosting.txt``, or the domain of one: ``google.com`` for
+    ``sites.google.com``), and ``host``, if given, one of its tenants rather than the
+    platform's own site. Exports use it so that the platform's domain is never an indicator."""
+    domain = domain.lower().rstrip(".")
+    if host is not None and host.lower().rstrip(".") == domain:
+        return False
+    return domain in _platform_domains()
+
+
+@cache
+def _platform_domains() -> frozenset[str]:
+    hosts = _hosting()["host"]
+    return frozenset(hosts | {registrable_domain(host) for host in hosts})
+
+
 _WORDS = re.compile(r"[a-z0-9]+")
 
 

@@ -39,6 +39,15 @@ _SCRIPTS = (
 )
 _ANY_SCRIPT = re.compile("[" + "".join(p.pattern[1:-1] for _l, p in _SCRIPTS) + "]")
 _SCRIPT_MIN = 20  #: letters of a script that make a page of that language
+# The UTF-8 lead bytes of the blocks above (and of their neighbours): a page whose sample has
+# none of them (curly quotes and accents only) skips the character-class pass.
+_SCRIPT_LEADS = bytes([0xCD, 0xCE, 0xCF, 0xD6, 0xD7, 0xE0, 0xE3, 0xEA, 0xEB, 0xEC, 0xED])
+_NOT_SCRIPT_LEADS = bytes(b for b in range(256) if b not in _SCRIPT_LEADS)
+
+
+def _may_have_script(sample: str) -> bool:
+    """Whether ``sample`` may hold letters of a script in _SCRIPTS (in C: encode, delete)."""
+    return bool(sample.encode("utf-8", "surrogatepass").translate(None, _NOT_SCRIPT_LEADS))
 
 # The most frequent short words of each language, chosen not to be English words.
 _FUNCTION_WORDS = {
@@ -72,7 +81,7 @@ LANGUAGE_REGION = {
 def guess(text: str) -> str | None:
     """The language of ``text`` as an ISO 639-1 code, or None when unsure or English."""
     sample = text[:_SAMPLE]
-    if not sample.isascii():
+    if not sample.isascii() and _may_have_script(sample):
         letters = _ANY_SCRIPT.findall(sample)  # one pass; most pages have none of these
         if len(letters) >= _SCRIPT_MIN:
             joined = "".join(letters)

@@ -10,20 +10,19 @@ characters; each run is split into numbers by trying the longest digit prefix th
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from functools import cache
-from importlib import resources
 from typing import NamedTuple
 
 import phonenumbers
-from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
-from detector import vanity
+from detector import parsing, vanity
 from detector.normalize import Normalized, byte_classes, shapes
+from detector.parsing import NumberParser, describe
+from detector.regions import countries
 
 MIN_DIGITS = 7  #: shorter runs are short codes (911, 611) or not numbers at all
 MAX_DIGITS = 15  #: E.164 maximum
-_MIN_INTERNATIONAL = 8  #: "+" and country code plus a plausible subscriber number
 
 # Digit groups joined by at most eight separator characters: anything but letters, digits,
 # line breaks, list punctuation and "+" (which starts a new number; "+" and "!" used as padding
@@ -78,22 +77,6 @@ _ID_BEFORE = re.compile(
     re.IGNORECASE,
 )
 
-_TYPE_NAMES = {
-    PhoneNumberType.FIXED_LINE: "fixed_line",
-    PhoneNumberType.MOBILE: "mobile",
-    PhoneNumberType.FIXED_LINE_OR_MOBILE: "fixed_line_or_mobile",
-    PhoneNumberType.TOLL_FREE: "toll_free",
-    PhoneNumberType.PREMIUM_RATE: "premium_rate",
-    PhoneNumberType.SHARED_COST: "shared_cost",
-    PhoneNumberType.VOIP: "voip",
-    PhoneNumberType.PERSONAL_NUMBER: "personal_number",
-    PhoneNumberType.PAGER: "pager",
-    PhoneNumberType.UAN: "uan",
-    PhoneNumberType.VOICEMAIL: "voicemail",
-    PhoneNumberType.UNKNOWN: "unknown",
-}
-
-
 class Found(NamedTuple):  # a tuple: the cheapest record to make, and digit-heavy pages make many
     """A number found in text: where, as printed, and what phonenumbers made of it."""
 
@@ -106,118 +89,17 @@ class Found(NamedTuple):  # a tuple: the cheapest record to make, and digit-heav
     obfuscated: bool
 
 
-def number_type_name(number: phonenumbers.PhoneNumber) -> str:
-    return _TYPE_NAMES.get(phonenumbers.number_type(number), "unknown")
-
-
-_DESCRIBED: dict[tuple[int | None, int | None, bool], tuple[str, str | None, str]] = {}
-_PARSED: dict[tuple[str, bool, tuple[str, ...]], tuple[phonenumbers.PhoneNumber, bool] | None] = {}
 #: A run as printed (and as scanned, when look-alike letters were unfolded) and the regions
 #: tried → the numbers in it. Spam repeats the same printed runs across thousands of pages.
-_SPLIT: dict[tuple[str, str, tuple[str, ...]], list[tuple[int, int, Found]]] = {}
-_CACHE_LIMIT = 200_000  #: entries; spam repeats the same few numbers across thousands of pages
+_SPLIT: dict[tuple[str, str, tuple[tuple[str, ...], tuple[str, ...]]],
+             list[tuple[int, int, Found]]] = {}
 _SPLIT_LIMIT = 50_000  #: runs (a few hundred bytes each: tens of MiB at most)
-
-
-def _describe(number: phonenumbers.PhoneNumber, valid: bool) -> tuple[str, str | None, str]:
-    key = (number.country_code, number.national_number, valid)
-    described = _DESCRIBED.get(key)
-    if described is None:
-        if len(_DESCRIBED) > _CACHE_LIMIT:
-            _DESCRIBED.clear()
-        described = _DESCRIBED[key] = _describe_uncached(number, valid)
-    return described
-
-
-def _describe_uncached(number: phonenumbers.PhoneNumber, valid: bool
-                       ) -> tuple[str, str | None, str]:
-    e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
-    region = phonenumbers.region_code_for_number(number) if valid else None
-    kind = number_type_name(number) if valid else "unknown"
-    return e164, region, kind
-
-
-class NumberParser:
-    """Turns digit strings into numbers, trying the page's regions in order.
-
-    ``known`` tells whether an E.164 number is in the allowlist: when the same digits are valid
-    in several regions (``1800 419 0157`` in the US and in India), the allowlisted reading wins.
-    """
-
-    def __init__(self, regions: Sequence[str], known: Callable[[str], object] | None = None):
-        self.regions = tuple(dict.fromkeys(regions)) or ("US",)
-        self.known = known or (lambda _e164: None)
-
-    def with_region(self, region: str) -> NumberParser:
-        """The same parser, trying ``region`` first."""
-        if self.regions[0] == region:
-            return self
-        return NumberParser((region, *self.regions), self.known)
-
-    def parse(self, digits: str, international: bool) -> tuple[phonenumbers.PhoneNumber, bool] | None:
-        """(number, valid) for ``digits``, or None when they are no phone number.
-
-        Results are cached per process (keyed by the regions tried); the allowlist preference
-        is applied before caching, so a process serving one allowlist at a time is right. The
-        cache is cleared when the allowlist object changes (see detector.analyze)."""
-        key = (digits, international, self.regions)
-        try:
-            return _PARSED[key]
-        except KeyError:
-            pass
-        if len(_PARSED) > _CACHE_LIMIT:
-            _PARSED.clear()
-        parsed = _PARSED[key] = self._parse(digits, international)
-        return parsed
-
-    def _parse(self, digits: str, international: bool) -> tuple[phonenumbers.PhoneNumber, bool] | None:
-        if international:
-            return self._parse_international(digits)
-        if digits.startswith("00") and not digits.startswith("000"):
-            # "00" is the international prefix almost everywhere but North America.
-            found = self._parse_international(digits[2:], require_valid=True)
-            if found:
-                return found
-        first_valid = None
-        for region in self.regions:
-            number = _try_parse(digits, region)
-            if number is None or not phonenumbers.is_valid_number(number):
-                continue
-            if self.known(phonenumbers.format_number(number, PhoneNumberFormat.E164)):
-                return number, True
-            first_valid = first_valid or (number, True)
-        return first_valid
-
-    def _parse_international(
-        self, digits: str, require_valid: bool = False
-    ) -> tuple[phonenumbers.PhoneNumber, bool] | None:
-        if len(digits) < _MIN_INTERNATIONAL:
-            return None
-        number = _try_parse("+" + digits, None)
-        if number is None:
-            return None
-        if phonenumbers.is_valid_number(number):
-            return number, True
-        if require_valid or not phonenumbers.region_codes_for_country_code(
-            number.country_code or 0
-        ):
-            return None
-        # Written in full international form but not assigned: still a number the page tells
-        # people to dial, and an invalid one is a signal in itself.
-        return number, False
 
 
 def clear_caches() -> None:
     """Forget cached parses (needed when the allowlist, which breaks ties, changes)."""
-    _PARSED.clear()
+    parsing.clear_caches()
     _SPLIT.clear()
-
-
-def _try_parse(text: str, region: str | None) -> phonenumbers.PhoneNumber | None:
-    try:
-        return phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
-        return None
 
 
 def unfold_lookalikes(text: str) -> str:
@@ -250,6 +132,8 @@ def _vetoed_prefix(text: str, start: int, end: int, run: str) -> int | None:
         return head
     if run.startswith("+"):
         return None
+    if run[5:6] == "-" and _zip_code(before, run):
+        return 10
     # Letters glued to a plain digit string make a code ("SKU12345678"); glued to a run with
     # separators they are obfuscation ("account1⚚888⚚276⚚8917").
     last = before[-1:]
@@ -265,6 +149,17 @@ def _vetoed_prefix(text: str, start: int, end: int, run: str) -> int | None:
     return None
 
 
+# US states and territories as the Postal Service abbreviates them: "Atlanta, GA 30320-2980".
+_STATES = frozenset(["AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "PR", "VI", "GU", "AS", "MP"])
+_ZIP_PLUS_FOUR = re.compile(r"\d{5}-\d{4}(?![\d-])")
+
+
+def _zip_code(before: str, run: str) -> bool:
+    """A ZIP+4 code after a state: "GA 30320-2980" (valid as a Dutch number, among others)."""
+    words = before.replace(",", " ").split()
+    return bool(words and words[-1].rstrip(".") in _STATES and _ZIP_PLUS_FOUR.match(run))
+
+
 _LABEL_ENDS = frozenset("-_#/:")
 _ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
@@ -272,6 +167,19 @@ _ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ
 def _first_token(run: str) -> int:
     space = run.find(" ")
     return len(run) if space < 0 else space
+
+
+# A currency sign opening a token inside a run starts a price: "900.555.1500 ($2.50 per
+# minute)" ends before it, or the price's digits would lengthen the number.
+_PRICE_IN_RUN = re.compile(r"[\s(\[][$€£¥₹₩₽¢]\d")
+_CURRENCY_SIGNS = frozenset("$€£¥₹₩₽¢")
+
+
+def _before_price(run: str) -> str:
+    if _CURRENCY_SIGNS.isdisjoint(run):
+        return run
+    price = _PRICE_IN_RUN.search(run)
+    return run[: price.start()].rstrip(" ([") if price else run
 
 
 _PLAIN_SEPARATORS = frozenset(" -.()/\u2010\u2011\u2012\u2013\u2212")  # typographic dashes too
@@ -342,7 +250,7 @@ def _longest(groups: list[tuple[str, int, int]], i: int, plus: bool, parser: Num
         if total > MAX_DIGITS + 2:
             break
         ends.append((j, total))
-    minimum = _MIN_INTERNATIONAL if plus else MIN_DIGITS
+    minimum = parsing.MIN_INTERNATIONAL if plus else MIN_DIGITS
     fallback = None
     for j, total in reversed(ends):
         if total < minimum:
@@ -378,6 +286,8 @@ def find_numbers(text: str | Normalized, parser: NumberParser) -> Iterator[Found
             vetoed = _vetoed_prefix(scan, offset, rest.end(), run)
         if vetoed is not None:
             continue
+        if not run.isdigit():
+            run = _before_price(run)
         end = offset + len(run)
         run_parser = _parser_for_country(scan, offset, parser)
         found = _split_cached(run, text[offset:end], run_parser)
@@ -413,9 +323,57 @@ def _joined(scan: str) -> str:
     for joiner in _LINE_BREAK_JOIN:
         if joiner in scan:
             scan = scan.replace(joiner, joiner[0] + " ")
-    if _PLUS_PADDING.search(scan):
-        scan = _PLUS_PADDING.sub("~", scan)
-    return scan
+    padding = _padding(scan)
+    if padding is None:  # too many candidates to check one by one
+        return _PLUS_PADDING.sub("~", scan)
+    if not padding:
+        return scan
+    pieces, previous = [], 0
+    for at in padding:
+        pieces += [scan[previous:at], "~"]
+        previous = at + 1
+    return "".join(pieces) + scan[previous:]
+
+
+_PADDING_CHECKS = 64  #: "+", "!" and "?" looked at one by one; more, and the regex does it
+_PADDED = frozenset("!@#$%^&*=~|+")
+
+
+def _padding(scan: str) -> list[int] | None:
+    """Where _PLUS_PADDING matches in ``scan``, found with C searches for "+", "!" and "?"
+    (a regex starting with a character class steps through every character of the page);
+    None when there are too many of them to check one by one."""
+    found: list[int] = []
+    checked = 0
+    length = len(scan)
+    for mark in "+!?":
+        at = scan.find(mark)
+        while at >= 0:
+            checked += 1
+            if checked > _PADDING_CHECKS:
+                return None
+            after = scan[at + 1] if at + 1 < length else ""
+            if mark == "+":
+                padded = after != "" and not after.isspace() and (
+                    not _is_digit(after) or (at > 0 and scan[at - 1] in _PADDED))
+            else:
+                padded = after != "" and not after.isspace() and not _is_word(after)
+            if padded:
+                found.append(at)
+            at = scan.find(mark, at + 1)
+    return sorted(found)
+
+
+def _is_digit(char: str) -> bool:
+    return bool(_DIGIT.match(char))
+
+
+def _is_word(char: str) -> bool:
+    return bool(_WORD_CHAR.match(char))
+
+
+_DIGIT = re.compile(r"\d")
+_WORD_CHAR = re.compile(r"\w")
 
 
 def _lost_plus(scan: str, offset: int, run: str) -> bool:
@@ -427,14 +385,9 @@ def _lost_plus(scan: str, offset: int, run: str) -> bool:
     return 1 <= close <= 3 and run[:close].isdigit()
 
 
-_COUNTRY_BEFORE = re.compile(r"([^\W\d_]+(?:[ .'’-][^\W\d_]+){0,3})[ \t]*[:(\-–]?[ \t]*\(?$")
-
-
-@cache
-def _countries() -> dict[str, str]:
-    text = resources.files("detector").joinpath("data/countries.tsv").read_text("utf-8")
-    return dict(line.split("\t") for line in text.splitlines()
-                if line and not line.startswith("#"))
+# Up to four words (letters) joined by one separator, read backwards from the number: matched
+# on the reversed text, so one anchored match replaces a search trying every start.
+_COUNTRY_REVERSED = re.compile(r"[^\W\d_]+(?:[ .'’-][^\W\d_]+){0,3}")
 
 
 def _parser_for_country(scan: str, offset: int, parser: NumberParser) -> NumberParser:
@@ -446,12 +399,12 @@ def _parser_for_country(scan: str, offset: int, parser: NumberParser) -> NumberP
     space = max(before.rfind(" "), before.rfind("\n"), before.rfind("\t"))
     if before[space + 1 :].lower() not in _country_last_words():
         return parser
-    match = _COUNTRY_BEFORE.search(before)
+    match = _COUNTRY_REVERSED.match(before[::-1])
     if match is None:
         return parser
-    words = match.group(1).lower().replace("’", "'").split()
+    words = match.group()[::-1].lower().replace("’", "'").split()
     for first in range(len(words)):  # the longest name ending at the number first
-        region = _countries().get(" ".join(words[first:]))
+        region = countries().get(" ".join(words[first:]))
         if region:
             return parser.with_region(region)
     return parser
@@ -459,7 +412,7 @@ def _parser_for_country(scan: str, offset: int, parser: NumberParser) -> NumberP
 
 @cache
 def _country_last_words() -> frozenset[str]:
-    return frozenset(name.split()[-1] for name in _countries())
+    return frozenset(name.split()[-1] for name in countries())
 
 
 def _candidates(scan: str) -> tuple[list[tuple[str, int, int]], str]:
@@ -535,12 +488,15 @@ def _with_bracket(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _split_cached(run: str, original: str, parser: NumberParser) -> list[tuple[int, int, Found]]:
-    key = (run, original, parser.regions)
+    key = (run, original, parser.key)
     found = _SPLIT.get(key)
     if found is None:
         if len(_SPLIT) > _SPLIT_LIMIT:
             _SPLIT.clear()
-        found = _SPLIT[key] = list(_split_run(run, original, parser))
+        parser.consulted = False
+        found = list(_split_run(run, original, parser))
+        if not parser.consulted:  # else it depends on this page's evidence
+            _SPLIT[key] = found
     return found
 
 
@@ -558,5 +514,5 @@ def _split_run(run: str, original: str, parser: NumberParser
 
 def _found(number: phonenumbers.PhoneNumber, valid: bool, start: int, end: int,
            obfuscated: bool) -> Found:
-    e164, region, kind = _describe(number, valid)
+    e164, region, kind = describe(number, valid)
     return Found(start, end, e164, region, kind, valid, obfuscated)

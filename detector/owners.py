@@ -25,6 +25,9 @@ _OWNER = re.compile(
     r"|\b[Oo]ur\s+(?:office|agency|division|department|bureau|commission|unit|program|"
     r"programme|consumer\s+\w+(?:\s+\w+)?)\b"
 )
+# Every owner _OWNER finds contains one of these: a cheap search (literal alternatives) rules
+# out most numbers before the costly pattern, which tries a name at every capital.
+_OWNER_HINT = re.compile(rf"{_INSTITUTION}|[Oo]ur\s")
 _STOPS = ".!?\n"
 
 
@@ -46,6 +49,8 @@ def named_owner(text: str, start: int, mention_starts: list[int]) -> str | None:
     last institutional name in the number's sentence before it, with no brand mention
     (``mention_starts``, sorted) between that name and the number."""
     begin = max(0, start - _WINDOW)
+    if not _OWNER_HINT.search(text, begin, start):
+        return None
     for char in _STOPS:
         at = text.rfind(char, begin, start)
         while at >= 0 and char == "." and at + 1 < start and not text[at + 1].isspace():

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
 
 import phonenumbers
 
@@ -34,10 +37,70 @@ def region_from_language(language: str | None) -> str | None:
     return region if phonenumbers.country_code_for_region(region) else None
 
 
-def page_regions(host: str, language: str | None, brand_regions: list[str]) -> list[str]:
-    """Regions to try, most likely first: the page's own, then the default, then the regions
-    where the brands the page names have their allowlisted lines (so "444 0 849" on a Turkish
-    Airlines page is read as a Turkish number)."""
+def page_regions(host: str, language: str | None) -> list[str]:
+    """The page's own regions, most likely first: its ccTLD's, its language's, the default.
+
+    The regions where the brands a page names have lines are not among them: a number in
+    national form is read there only when the reading is allowlisted or the page shows that
+    country (see :func:`evidence` and ``detector.parsing.NumberParser``), so a US ZIP+4 on a
+    KLM page never becomes a Dutch number because KLM has a Dutch line."""
     regions = [region_from_host(host), region_from_language(language), DEFAULT_REGION]
-    regions += brand_regions
     return [r for r in dict.fromkeys(regions) if r]
+
+
+@cache
+def countries() -> dict[str, str]:
+    """Country name (lower case, several languages) → ISO region."""
+    text = resources.files("detector").joinpath("data/countries.tsv").read_text("utf-8")
+    return dict(line.split("\t") for line in text.splitlines()
+                if line and not line.startswith("#"))
+
+
+# Names that are, on an English page, far more often something else: a US state ("Georgia"),
+# part of one ("New Jersey", "New Mexico" end in a country's name), a first name ("Jordan",
+# "Chad"). A country named right before a number still counts (detector.numbers).
+_NOT_EVIDENCE = frozenset({"georgia", "jersey", "jordan", "chad", "mexico", "guinea",
+                           "niger"})
+# Currency marks that name one country.
+_CURRENCY_REGIONS = {"IN": ("₹", "inr ", "rs. "), "GB": ("£", "gbp "), "HK": ("hk$", "hkd "),
+                     "AU": ("a$", "aud ")}
+
+
+@cache
+def _names_of(region: str) -> tuple[str, ...]:
+    return tuple(name for name, owner in countries().items()
+                 if owner == region and name not in _NOT_EVIDENCE)
+
+
+def evidence(lowered: str) -> Callable[[str], bool]:
+    """A test, for one page (its text lower-cased), of whether the page shows a country: it
+    names it ("India", "Nederland"; a whole word), writes a number with its calling code
+    ("+91 …"), or prices in its own currency ("₹499"). Answers are remembered per page."""
+    answers: dict[str, bool] = {}
+
+    def shows(region: str) -> bool:
+        answer = answers.get(region)
+        if answer is None:
+            answer = answers[region] = _shows(lowered, region)
+        return answer
+    return shows
+
+
+def _shows(lowered: str, region: str) -> bool:
+    code = phonenumbers.country_code_for_region(region)
+    if code and code != 1 and (f"+{code}" in lowered or f"+ {code}" in lowered):
+        return True
+    if any(mark in lowered for mark in _CURRENCY_REGIONS.get(region, ())):
+        return True
+    return any(_whole_word(lowered, name) for name in _names_of(region))
+
+
+def _whole_word(lowered: str, word: str) -> bool:
+    start = lowered.find(word)
+    while start >= 0:
+        end = start + len(word)
+        if (not start or not lowered[start - 1].isalnum()) and (
+                end >= len(lowered) or not lowered[end].isalnum()):
+            return True
+        start = lowered.find(word, start + 1)
+    return False

@@ -128,3 +128,29 @@ def test_seed_clean_pages(index: str, corpus: Path, labels: dict[str, dict[str, 
         report = analyze_page(corpus, label, al)
         assert report.verdict == "clean", (name, report.reason_codes())
         assert report.numbers == []
+
+
+KLM_NL = """name = "KLM Royal Dutch Airlines"
+
+[[numbers]]
+number = "+31206490787"
+use = "Netherlands customer service"
+source = "https://www.klm.com"
+verified_on = 2026-12-01
+"""
+
+
+def test_a_brand_line_abroad_changes_no_other_number(
+        corpus: Path, results: dict[str, PageResult], tmp_path: Path) -> None:
+    # Lines abroad make the detector try those countries; no digit run on a page that does
+    # not show the country may become a number there (a ZIP+4 "30320-2980" is a Dutch one).
+    (tmp_path / "klm.toml").write_text(KLM_NL, encoding="utf-8")
+    with_line = {r.file: r for r in evaluate(corpus, allowlist.load(tmp_path))}
+    assert summarize(list(with_line.values())).precision == 1.0
+    assert {f: _numbers(r) for f, r in with_line.items()} == {
+        f: _numbers(r) for f, r in results.items()}
+
+
+def _numbers(result: PageResult) -> tuple[str, list[str]]:
+    report = result.report
+    return (report.verdict, sorted(n.e164 for n in report.numbers)) if report else ("", [])

@@ -135,3 +135,38 @@ def test_non_ascii_runs_match_the_regex_reference() -> None:
     for value in _strings("ab 1é€😀\u200d\ud800", seed=9, longest=15):
         assert list(normalize._non_ascii_runs(value)) == [
             (m.start(), m.group()) for m in reference.finditer(value)], repr(value)
+
+
+# -- issue 12, round 2 ------------------------------------------------------------------------
+
+def test_padding_search_matches_the_regex_reference() -> None:
+    for value in _strings("+!?1 a_@#~.\n\t\u00a0é٣-x", seed=12, longest=24):
+        reference = value
+        for joiner in numbers._LINE_BREAK_JOIN:
+            reference = reference.replace(joiner, joiner[0] + " ")
+        assert numbers._joined(value) == numbers._PLUS_PADDING.sub("~", reference), value
+    many = "Why? " * 40 + "call 833@+!+555+!+0142!"  # past the one-by-one limit: the regex
+    assert numbers._joined(many) == numbers._PLUS_PADDING.sub("~", many)
+
+
+_COUNTRY_BEFORE = re.compile(r"([^\W\d_]+(?:[ .'’-][^\W\d_]+){0,3})[ \t]*[:(\-–]?[ \t]*\(?$")
+
+
+def test_country_name_backwards_matches_the_regex_reference() -> None:
+    # Only asked once the text ends with a word (a country's last word), as in the detector.
+    for value in _strings("ab é1_ .'’-\t:(–\nZ²", seed=13, longest=14):
+        value = (value + "a").rstrip(" \t:(-–")
+        match = numbers._COUNTRY_REVERSED.match(value[::-1])
+        reference = _COUNTRY_BEFORE.search(value)
+        assert (match.group()[::-1] if match else None) == (
+            reference.group(1) if reference else None), value
+
+
+def test_script_lead_bytes_cover_every_script() -> None:
+    from detector import language
+
+    for _language, script in language._SCRIPTS:
+        low, high = script.pattern[1:-1].split("-")
+        for code in range(ord(low), ord(high) + 1):
+            assert language._may_have_script("x" + chr(code)), hex(code)
+    assert not language._may_have_script("curly ’quotes’ — and café")

@@ -231,3 +231,21 @@ def test_summary_by_kind(al: allowlist.Allowlist) -> None:
                                "numbers"]
     assert rows[1].split()[:7] == ["forum-spam", "2", "1", "0", "1", "1.000", "0.500"]
     assert rows[2].split()[5:7] == ["-", "-"]
+
+
+@pytest.mark.parametrize(("domain", "host", "platform"), [
+    ("zendesk.com", "acme.zendesk.com", True),
+    ("google.com", "sites.google.com", True),  # the domain of a whole-host entry
+    ("onecause.com", "p2p.onecause.com", True),
+    ("reddit.com", "reddit.com", False),  # the platform's own site
+    ("acme-refunds.example", "www.acme-refunds.example", False),
+])
+def test_one_hosting_list_for_detection_and_exports(domain: str, host: str,
+                                                    platform: bool) -> None:
+    from detector.domains import is_hosting_platform
+    from reports.hosting import is_hosting_platform as for_exports
+
+    assert is_hosting_platform(domain, host) is platform
+    assert for_exports is is_hosting_platform
+    if platform and domain != "google.com":
+        assert is_hosted(f"https://{host}/some-page")
