@@ -24,6 +24,7 @@ from crawler.links import in_scope, registrable_domain
 from crawler.linkscore import FIRST, LinkScorer, ParentPage, brand_terms, phone_count
 from crawler.renderhandler import Renderer
 from crawler.seeds import SeedSet, parse_seeds
+from crawler.sizecap import TRUNCATED
 from crawler.store import FetchRecord, utc_now
 
 if TYPE_CHECKING:
@@ -250,6 +251,7 @@ def fetch_record(response: Response) -> FetchRecord:
         note=unanalysed_note(response.status, content_type, _text_of(response) is not None),
         host=host,
         domain=registrable_domain(host) if host else None,
+        truncated=bool(meta.get(TRUNCATED)),
     )
 
 

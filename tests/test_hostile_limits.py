@@ -1,0 +1,58 @@
+"""Hostile sizes and shapes (issue 16, items 2 and 9): a page over the crawl's size cap is
+recorded and its beginning analysed (``page_truncated``); one bad sitemap entry loses only
+itself. Each case runs the CLI in a subprocess.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from hostile import SCAM_E164, RawServer, cli, page, response
+
+CAP = 200_000
+CRAWL = ("--quiet", "--ignore-robots", "--set", "DOWNLOAD_DELAY=0",
+         "--set", f"DOWNLOAD_MAXSIZE={CAP}", "--format", "json")
+
+
+def _pages(db: Path) -> dict[str, tuple[str, str]]:
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT p.url, p.verdict, f.reasons FROM pages p "
+                            "LEFT JOIN findings f ON f.page_id = p.id")
+        return {url.rsplit("/", 1)[1]: (verdict, reasons or "") for url, verdict, reasons in rows}
+
+
+def test_crawl_keeps_the_beginning_of_a_page_over_the_cap(tmp_path: Path) -> None:
+    padding = "<p>" + "padding " * (CAP // 4) + "</p>"
+    big = page(extra="").replace(b"</body>", padding.encode() + b"</body>")
+    index = b'<html><body><a href="/big">a</a> <a href="/chunked">b</a></body></html>'
+
+    def chunked(sock: object) -> None:  # no Content-Length: the cap is found mid-stream
+        head = b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n"
+        sock.sendall(head + big)  # type: ignore[attr-defined]
+
+    routes = {"/": response(200, index), "/big": response(200, big), "/chunked": chunked}
+    db = tmp_path / "c.db"
+    with RawServer(routes) as server:
+        result = cli("crawl", server.url("/"), "--db", str(db), *server.allow, *CRAWL)
+    assert result.returncode == 0, result.stderr
+    pages = _pages(db)
+    for name in ("big", "chunked"):
+        verdict, reasons = pages[name]
+        assert verdict == "flagged", pages
+        assert "page_truncated" in reasons, reasons
+    assert "page_truncated" not in pages[""][1]
+    flagged = json.loads(result.stdout)["flagged"]
+    assert all(SCAM_E164 in f["numbers"] and "page_truncated" in f["reasons"] for f in flagged)
+
+
+def test_crawl_of_a_local_file_over_the_cap_is_analysed(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "big.html").write_bytes(page() + b"<p>" + b"x" * (CAP * 2) + b"</p>")
+    db = tmp_path / "c.db"
+    result = cli("crawl", str(site / "big.html"), "--db", str(db), *CRAWL)
+    assert result.returncode == 0, result.stderr
+    verdict, reasons = _pages(db)["big.html"]
+    assert verdict == "flagged" and "page_truncated" in reasons
