@@ -41,7 +41,9 @@ def open_store(path: str | Path, *, timeout: float = 30.0) -> Store:
     except StoreError:
         conn.close()
         raise
-    return Store(db, path)
+    store = Store(db, path)
+    store.timeout = timeout
+    return store
 
 
 def _prepare(db: sqlite_utils.Database, path: Path) -> None:
