@@ -62,6 +62,13 @@ def clean_text(text: str) -> str:
         text = _SPACE_CONTROLS.sub(" ", text)
     if _DROPPED.search(text):
         text = _DROPPED.sub("", text)
+    return text
+
+
+def drop_stray_in_numbers(text: str) -> str:
+    """``text`` without stray bytes' characters between digits (see ``_STRAY_IN_NUMBER``).
+    Run after :func:`repair_mojibake`: "1âšš888" is a symbol written as UTF-8 and read as
+    cp1252 (an obfuscation the number reader reports), not three stray bytes."""
     if not text.isascii() and _STRAY_IN_NUMBER.search(text):
         text = _STRAY_IN_NUMBER.sub("", text)
     return text
