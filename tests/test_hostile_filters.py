@@ -32,7 +32,7 @@ def test_diff_brand_in_any_case_selects_the_brand(store: Path, spelling: str) ->
     assert SCAM_E164 in result.stdout
 
 
-@pytest.mark.parametrize("command", [["diff", "1", "2"], ["report"], ["numbers"]])
+@pytest.mark.parametrize("command", [["diff", "1", "2"], ["report", "--format", "csv"], ["numbers"]])
 def test_unknown_brand_is_refused_with_the_known_ones(store: Path, command: list[str]) -> None:
     result = cli(*command, "--db", str(store), "--brand", "Netflx")
     assert result.returncode == 2, (result.stdout, result.stderr)
