@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import safetoml
 from .brandfile import ParsedFile, parse_brand
 from .crosscheck import cross_check
 from .freshness import DEFAULT_MAX_AGE_DAYS, coverage_warnings, stale_warnings
@@ -226,7 +227,7 @@ def _read_file(file: Path, digest: hashlib._Hash) -> ParsedFile:
         parsed.problems.append(Problem(parsed.file, line, "not valid UTF-8 text"))
         return parsed
     try:
-        document = tomllib.loads(text)
+        document = safetoml.loads(text)
     except tomllib.TOMLDecodeError as err:
         parsed.problems.append(_syntax_problem(parsed.file, text, err))
         return parsed

@@ -50,6 +50,8 @@ class RootedFileDownloadHandler(BaseDownloadHandler):
         return respcls(url=request.url, body=body, headers=headers)
 
     def _read(self, path: Path) -> bytes:
-        if self.maxsize and path.stat().st_size > self.maxsize:
-            raise IgnoreRequest(f"{path}: larger than DOWNLOAD_MAXSIZE ({self.maxsize} bytes)")
-        return path.read_bytes()
+        if not self.maxsize:
+            return path.read_bytes()
+        # One byte more than the cap: crawler.sizecap cuts it and says page_truncated.
+        with path.open("rb") as file:
+            return file.read(self.maxsize + 1)

@@ -42,6 +42,7 @@ from crawler.runner import (
     CrawlSummary,
     begin_run,
     build_settings,
+    check_options,
     checked_allowlist,
     checked_store,
     crawl_store,
@@ -68,6 +69,7 @@ POLL_MS = 500
 def run_recorder(options: CrawlOptions, url: str) -> CrawlSummary:
     """Run a distributed crawl's recorder to the end of the run; raises :class:`CrawlError`
     for bad input or an unreachable Redis (exit status 2)."""
+    check_options(options)
     seeds = seed_set(options)
     loaded_allowlist = checked_allowlist(options.allowlist)
     db_path = Path(options.db).expanduser().absolute()

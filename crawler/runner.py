@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import math
 import shutil
 import time
 from dataclasses import asdict, dataclass, field
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from allowlist.loader import Selection
 from crawler import fetchhealth
 from crawler.seeds import SeedError, SeedSet, parse_seeds
+from crawler.settingcheck import setting_problems
 from crawler.store import Store, StoreError, open_store
 
 if TYPE_CHECKING:
@@ -40,6 +42,7 @@ __all__ = [
     "CrawlSummary",
     "begin_run",
     "build_settings",
+    "check_options",
     "checked_allowlist",
     "checked_store",
     "crawl_store",
@@ -165,6 +168,7 @@ def run_crawl(options: CrawlOptions) -> CrawlSummary:
     Raises :class:`CrawlError` for bad input before anything is fetched. Must be called at
     most once per process (Twisted's reactor cannot be restarted).
     """
+    check_options(options)
     if "SCAMLINES_DB_TIMEOUT" in options.settings:  # --set applies before Scrapy starts too
         options.db_timeout = float(options.settings["SCAMLINES_DB_TIMEOUT"])
     seeds = seed_set(options)
@@ -234,6 +238,17 @@ def _settle(store: Store, run_id: int, stats: dict[str, Any]) -> dict[str, Any]:
 
 
 # --- preparation -------------------------------------------------------------------------------
+
+
+def check_options(options: CrawlOptions) -> None:
+    """Refuse setting values the crawl could not start with (or that would stop it at once),
+    with a :class:`CrawlError` naming each, before anything is opened or fetched."""
+    problems = [f"setting {problem}" for problem in setting_problems(options.settings)]
+    for name, value in (("--timeout", options.timeout), ("database timeout", options.db_timeout)):
+        if value is not None and not (math.isfinite(value) and value >= 0):
+            problems.append(f"{name}: must be a number of seconds, 0 or more, not {value}")
+    if problems:
+        raise CrawlError("\n".join(problems))
 
 
 def seed_set(options: CrawlOptions) -> SeedSet:

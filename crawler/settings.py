@@ -68,6 +68,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.NetworkGuardMiddleware": 70,
     # A resumed crawl serves pages it already recorded from the store instead of the network.
     "crawler.middlewares.ReplayMiddleware": 80,
+    # Just above HttpCompressionMiddleware (590): a page over DOWNLOAD_MAXSIZE keeps its
+    # beginning (page_truncated) instead of being dropped from the crawl.
+    "crawler.sizecap.PageSizeCapMiddleware": 595,
 }
 
 # Resolve names through our resolver: ``--resolve HOST=ADDR`` pins, and the DNS cache that
@@ -76,8 +79,9 @@ TWISTED_DNS_RESOLVER = "crawler.resolver.PinnedResolver"
 DNSCACHE_ENABLED = True
 DNS_TIMEOUT = 10
 
-# Hard caps on what one response may cost. DOWNLOAD_MAXSIZE also applies after gzip/brotli
-# decompression (HttpCompressionMiddleware), so a decompression bomb is cut off too.
+# Hard caps on what one response may cost. A body over DOWNLOAD_MAXSIZE is cut there and its
+# beginning analysed (crawler.sizecap, reason page_truncated). It also applies after
+# gzip/brotli decompression (HttpCompressionMiddleware), so a decompression bomb is refused.
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 DOWNLOAD_TIMEOUT = 30

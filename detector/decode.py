@@ -36,9 +36,21 @@ class UnsupportedContent(ValueError):
 # Characters lxml (XML 1.0) refuses and a browser does not show: C0 controls other than tab,
 # line feed and carriage return, DEL, lone surrogates and the two non-characters. Vertical tab
 # and form feed render as white space, so they become spaces; the rest are dropped, so a
-# control character inside a number ("1-888\x01-555-0199") cannot split it either.
+# control character inside a number ("1-888\x01-555-0199") cannot split it either. So is
+# U+FFFD, what an invalid byte decodes to: one stray byte must not hide a number either.
 _SPACE_CONTROLS = re.compile("[\x0b\x0c]")
-_DROPPED = re.compile("[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_DROPPED = re.compile("[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff\ufffd\ufffe\uffff]")
+# A page read as cp1252 (mostly ASCII with a few bad bytes) turns a stray byte into a letter
+# ("555-01ÿ99", a 3-byte sequence "01í\xa0€99"), which splits a number as surely as U+FFFD.
+# Up to three such characters between two digits are dropped; not the no-break space alone,
+# the soft hyphen (an obfuscation the number reader reports),
+# the middle dot or the dashes, which separate digit groups.
+_STRAY = (set(bytes(range(0x80, 0x100)).decode("cp1252", "replace"))
+          | set(map(chr, range(0x80, 0xA0)))) - set("\xa0\xad\xb7\u2013\u2014\ufffd")
+_STRAY_CLASS = "[" + re.escape("".join(sorted(_STRAY))) + "]"
+# A no-break space counts inside a run that has a stray character (0xA0 is a byte like any).
+_STRAY_IN_NUMBER = re.compile(
+    f"(?<=[0-9])(?=\xa0*{_STRAY_CLASS})(?:{_STRAY_CLASS}|\xa0){{1,3}}(?=[0-9])")
 _LOOKS_TEXT = re.compile(rb"<(?:!doctype|html|head|body|p|div|a|span|br|table|meta|title)\b", re.IGNORECASE)
 _TEXT_TYPES = ("text/", "application/xhtml", "application/xml")
 
@@ -50,6 +62,15 @@ def clean_text(text: str) -> str:
         text = _SPACE_CONTROLS.sub(" ", text)
     if _DROPPED.search(text):
         text = _DROPPED.sub("", text)
+    return text
+
+
+def drop_stray_in_numbers(text: str) -> str:
+    """``text`` without stray bytes' characters between digits (see ``_STRAY_IN_NUMBER``).
+    Run after :func:`repair_mojibake`: "1âšš888" is a symbol written as UTF-8 and read as
+    cp1252 (an obfuscation the number reader reports), not three stray bytes."""
+    if not text.isascii() and _STRAY_IN_NUMBER.search(text):
+        text = _STRAY_IN_NUMBER.sub("", text)
     return text
 
 

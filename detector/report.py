@@ -94,6 +94,11 @@ class PageReport:
     def reason_codes(self) -> list[str]:
         return [reason.code for reason in self.reasons]
 
+    def add_reason(self, code: str, message: str) -> None:
+        """Add a reason unless one with this code is there already."""
+        if code not in self.reason_codes():
+            self.reasons.append(Reason(code, message))
+
     def to_dict(self) -> dict[str, Any]:
         """The ``check --format json`` object."""
         return {

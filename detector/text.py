@@ -17,7 +17,14 @@ from typing import Any
 
 from lxml import etree
 
-from detector.decode import MAX_BYTES, UnsupportedContent, clean_text, decode, repair_mojibake
+from detector.decode import (
+    MAX_BYTES,
+    UnsupportedContent,
+    clean_text,
+    decode,
+    drop_stray_in_numbers,
+    repair_mojibake,
+)
 
 _SKIP = frozenset({"script", "style", "template", "head", "svg", "math", "iframe", "object"})
 _BLOCK = frozenset(
@@ -59,7 +66,7 @@ def read_page(content: bytes | str, content_type: str | None = None) -> PageText
     content = clean_text(content)
     if not content.strip():
         raise UnsupportedContent("empty page")
-    content = repair_mojibake(content)
+    content = drop_stray_in_numbers(repair_mojibake(content))
     if _is_html(content, content_type):
         page = _read_html(content)
     else:

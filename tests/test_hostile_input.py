@@ -83,3 +83,15 @@ def test_crawl_flags_page_with_control_characters(tmp_path: Path) -> None:
         rows = dict(conn.execute("SELECT url, verdict FROM pages"))
     assert rows[server.url("/a")] == "flagged", rows
     assert rows[server.url("/b")] == "flagged", rows
+
+
+@pytest.mark.parametrize("bad", [b"\xff", b"\xc3", b"\xed\xa0\x80", b"\x80\x80"], ids=bytes.hex)
+def test_invalid_byte_inside_a_number_does_not_hide_it(tmp_path: Path, bad: bytes) -> None:
+    # The byte decodes to U+FFFD in the middle of the number, in a file and over HTTP.
+    body = page().replace(b"555-0199", b"555-01" + bad + b"99")
+    path = tmp_path / "page.html"
+    path.write_bytes(body)
+    with RawServer({"/p": response(200, body, content_type="text/html; charset=utf-8")}) as server:
+        result = cli("check", str(path), server.url("/p"), *server.allow)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count(SCAM_E164) >= 2, result.stdout

@@ -17,7 +17,7 @@ from crawler.documents import is_pdf, locate_pages
 from crawler.fetch import FetchError, fetch
 from crawler.netguard import AllowedHost
 from crawler.render import RenderLimits, SubResponse, needs_render
-from detector.report import PageReport, Reason
+from detector.report import PageReport
 
 if TYPE_CHECKING:
     from allowlist import Allowlist
@@ -73,8 +73,7 @@ def expand(inputs: list[str]) -> Iterator[str]:
 
 def note_truncated(report: PageReport, message: str) -> None:
     """Say in ``report`` that only the beginning of the page was analysed (once)."""
-    if not any(reason.code == "page_truncated" for reason in report.reasons):
-        report.reasons.append(Reason("page_truncated", message))
+    report.add_reason("page_truncated", message)
 
 
 def check_one(item: str, allowlist: Allowlist, *, url: str | None = None,

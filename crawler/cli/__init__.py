@@ -74,7 +74,20 @@ __all__ = [
 ]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Scamlines(click.Group):
+    """The group: a store that fails in the middle of any command (a damaged page, a lock
+    held past the timeout) ends it with ``Error: ...`` and exit 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        from crawler.store import StoreError
+
+        try:
+            return super().invoke(ctx)
+        except StoreError as error:
+            raise InputError(str(error)) from None
+
+
+@click.group(cls=_Scamlines, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="scamlines")
 def cli() -> None:
     """Find web pages that advertise fake customer-support phone numbers."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import os
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +37,22 @@ class AllowlistInputError(click.ClickException):
     """An allowlist that does not load: an input error, so exit 2 (ClickException says 1)."""
 
     exit_code = 2
+
+
+class Seconds(click.FloatRange):
+    """A number of seconds, ``minimum`` or more; ``nan`` and ``inf`` are refused (a float
+    range lets ``nan`` through, and a limit of ``nan`` stops everything at once)."""
+
+    name = "seconds"
+
+    def __init__(self, minimum: float = 0) -> None:
+        super().__init__(min=minimum)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number of seconds.", param, ctx)
+        return number
 
 
 def allowlist_option(command: FC) -> FC:

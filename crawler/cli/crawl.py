@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from crawler.cli.common import (
+    Seconds,
     allowed_hosts,
     allowlist_option,
     db_option,
@@ -45,7 +46,7 @@ CRAWL_EXIT = {"finished": 0, "interrupted": 0, "failed": 1}
               help="More seeds, one per line (# comments).")
 @click.option("--user-agent", default=None, metavar="UA",
               help="User-Agent header; identify yourself and a contact URL.")
-@click.option("--timeout", default=None, type=click.FloatRange(0), metavar="SECONDS",
+@click.option("--timeout", default=None, type=Seconds(), metavar="SECONDS",
               help="Stop the crawl after this long (resumable). Default: 3600; 0: no limit.")
 @summary_format_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines on stderr.")

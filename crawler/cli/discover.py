@@ -15,6 +15,7 @@ import click
 
 from crawler.cli.common import (
     InputError,
+    Seconds,
     allowed_hosts,
     allowlist_option,
     db_option,
@@ -67,12 +68,12 @@ _DISCOVER_CRAWL_PARAMS = (
 @click.option("--allow-host", "allow_hosts", multiple=True, metavar="HOST[:PORT]",
               help="Let the search provider and the crawl reach this private/loopback host "
                    "(repeatable), e.g. a SearXNG on localhost:8888.")
-@click.option("--provider-timeout", type=click.FloatRange(0.1), default=10.0,
+@click.option("--provider-timeout", type=Seconds(0.1), default=10.0,
               show_default=True, metavar="SECONDS", help="Timeout of each provider request.")
-@click.option("--max-wait", type=click.FloatRange(0), default=30.0, show_default=True,
+@click.option("--max-wait", type=Seconds(), default=30.0, show_default=True,
               metavar="SECONDS",
               help="Longest Retry-After honoured on HTTP 429; longer, the query is given up.")
-@click.option("--delay", type=click.FloatRange(0), default=1.0, show_default=True,
+@click.option("--delay", type=Seconds(), default=1.0, show_default=True,
               metavar="SECONDS", help="Pause between provider requests.")
 @format_option
 def discover_command(brands: tuple[str, ...], provider: str, searxng_url: str | None,

@@ -10,6 +10,7 @@ import click
 
 from crawler.cli.common import (
     InputError,
+    Seconds,
     allowed_hosts,
     allowlist_option,
     format_option,
@@ -49,7 +50,8 @@ def _print_report(report: Any, color: bool | None = None) -> None:
 @format_option
 @click.option("--allow-host", "allow_hosts", multiple=True, metavar="HOST[:PORT]",
               help="Allow fetching from this private/loopback host (repeatable).")
-@click.option("--timeout", default=20.0, show_default=True, help="Seconds per fetch.")
+@click.option("--timeout", default=20.0, show_default=True, type=Seconds(0.1),
+              help="Seconds per fetch.")
 @render_option
 @click.option("--screenshots", "screenshot_dir", default=None, metavar="DIR",
               type=click.Path(file_okay=False),

@@ -129,11 +129,15 @@ def diff_command(runs: tuple[int, ...], db: str, brands: tuple[str, ...],
 
     if len(runs) > 2:
         raise click.UsageError("give no run, one run, or two runs (RUN_A RUN_B)")
+    from crawler.store.filters import FilterError, resolve_brand
+
     store = _history_store(db)
     try:
+        # --brand in any case, an unknown one exit 2: the same words as report and numbers.
+        brands = tuple(resolve_brand(brand, store.brands_found()) for brand in brands)
         before, after = runs if len(runs) == 2 else default_pair(store, *runs)
         diff = diff_runs(store, before, after, brands=brands)
-    except (HistoryError, StoreError) as error:
+    except (HistoryError, StoreError, FilterError) as error:
         raise InputError(str(error)) from None
     finally:
         store.close()

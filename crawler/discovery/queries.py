@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from allowlist import safetoml
+
 __all__ = [
     "DEFAULT_QUERIES",
     "Query",
@@ -46,7 +48,7 @@ def load_templates(path: str | Path | None = None) -> dict[str, tuple[str, ...]]
     """
     path = Path(path).expanduser() if path is not None else DEFAULT_QUERIES
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = safetoml.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise QueryError(f"{path}: no such queries file") from None
     except (OSError, UnicodeDecodeError) as err:

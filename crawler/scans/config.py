@@ -28,15 +28,18 @@ directory: cron starts jobs in ``$HOME``.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from allowlist import safetoml
 from allowlist.loader import Selection
 from allowlist.model import Problem
 from allowlist.source import SourceMap
+from crawler.settingcheck import setting_problems
 
 __all__ = ["DiscoverySpec", "ReportSpec", "ScanConfig", "ScanConfigError", "load_scan_config"]
 
@@ -131,7 +134,7 @@ def load_scan_config(path: str | Path) -> ScanConfig:
     file = Path(path).expanduser().resolve()
     text = _read(file)
     try:
-        document = tomllib.loads(text)
+        document = safetoml.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ScanConfigError([_syntax_problem(str(file), text, err)]) from None
     checker = _Checker(file, SourceMap(text))
@@ -274,7 +277,8 @@ class _Checker:
 
     def seconds(self, table: dict[str, Any]) -> float:
         value = table.get("timeout", 3600)
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        if (isinstance(value, bool) or not isinstance(value, int | float)
+                or not math.isfinite(value) or value < 0):
             self.problem("must be a number of seconds, 0 (no limit) or more", "timeout", "limits")
             return 3600.0
         return float(value)
@@ -388,6 +392,9 @@ class _Checker:
             if name != name.upper():
                 self.problem(f"{name}: setting names are upper case (DOWNLOAD_DELAY)",
                              "settings", "crawl")
+        for problem in setting_problems(value):
+            name, _, message = problem.partition(": ")
+            self.problem(message, name, "crawl.settings")
         return dict(value)
 
     def discovery(self, table: dict[str, Any]) -> DiscoverySpec:

@@ -16,14 +16,16 @@ from scrapy import Request, Spider
 from scrapy.http import HtmlResponse, TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS, LinkExtractor
 from scrapy.utils.gz import gunzip
-from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from scrapy.utils.sitemap import Sitemap
 
 from crawler.config import CrawlConfig
 from crawler.items import PageItem
 from crawler.links import in_scope, registrable_domain
 from crawler.linkscore import FIRST, LinkScorer, ParentPage, brand_terms, phone_count
 from crawler.renderhandler import Renderer
+from crawler.requesturl import BadURL, request_url
 from crawler.seeds import SeedSet, parse_seeds
+from crawler.sizecap import TRUNCATED
 from crawler.store import FetchRecord, utc_now
 
 if TYPE_CHECKING:
@@ -202,6 +204,7 @@ class ScamlinesSpider(Spider):
         self.crawler.stats.inc_value("scamlines/sitemaps")
         maxsize = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
         entries, nested = _sitemap_urls(response, maxsize)
+        entries = self._usable(entries, response.url)
         urls = [u for u in entries if self.follow_offsite or in_scope(u, response.url)]
         if nested:
             # Sitemaps listed by an index or robots.txt: expanded before any page is fetched,
@@ -211,6 +214,21 @@ class ScamlinesSpider(Spider):
             return
         for score, url in self._best_entries(urls):
             yield self._request(url, priority=score, score=score, seed=True)
+
+    def _usable(self, entries: list[str], source: str) -> list[str]:
+        """The entries that are URLs a request can be made of; each bad one is logged and
+        skipped, so one malformed ``<loc>`` or ``Sitemap:`` line loses only itself."""
+        usable = []
+        for entry in entries:
+            if entry[:5].lower() == "file:":  # a local sitemap's own pages
+                usable.append(entry)
+                continue
+            try:
+                usable.append(request_url(entry, base=source).url)
+            except BadURL as err:
+                self.crawler.stats.inc_value("scamlines/sitemap_bad_urls")
+                logger.warning("Skipped a sitemap entry in %s: %s", source, err)
+        return usable
 
     def _best_entries(self, urls: list[str]) -> list[tuple[int, str]]:
         """``[(score, url)]``, best first (sitemap order among equals), capped."""
@@ -250,6 +268,7 @@ def fetch_record(response: Response) -> FetchRecord:
         note=unanalysed_note(response.status, content_type, _text_of(response) is not None),
         host=host,
         domain=registrable_domain(host) if host else None,
+        truncated=bool(meta.get(TRUNCATED)),
     )
 
 
@@ -314,8 +333,7 @@ def _is_sitemap_source(response: Response) -> bool:
 def _sitemap_urls(response: Response, maxsize: int) -> tuple[list[str], bool]:
     """The URLs a sitemap or robots.txt lists, and whether they are sitemaps themselves."""
     if urlsplit(response.url).path.lower().endswith("/robots.txt"):
-        # Bytes: Scrapy 2.19 deprecates passing robots.txt as text.
-        return list(sitemap_urls_from_robots(response.body, base_url=response.url)), True
+        return _robots_sitemaps(response.body), True
     body = response.body
     if body[:2] == b"\x1f\x8b":
         try:
@@ -326,6 +344,15 @@ def _sitemap_urls(response: Response, maxsize: int) -> tuple[list[str], bool]:
     sitemap = Sitemap(body)
     urls = [entry["loc"] for entry in sitemap if entry.get("loc")]
     return urls, sitemap.type == "sitemapindex"
+
+
+def _robots_sitemaps(body: bytes) -> list[str]:
+    """The ``Sitemap:`` lines of a robots.txt, as written (relative ones are resolved, and
+    bad ones skipped, one by one in :meth:`ScamlinesSpider._usable`). Scrapy's own reader
+    resolves them in a generator, so one malformed line ended the list there."""
+    text = body.decode("utf-8", "replace")
+    return [line.split(":", 1)[1].strip() for line in text.splitlines()
+            if line.lstrip().lower().startswith("sitemap:")]
 
 
 def _load_allowlist(layers: Selection) -> Any:

@@ -41,11 +41,15 @@ def open_store(path: str | Path, *, timeout: float = 30.0) -> Store:
     except StoreError:
         conn.close()
         raise
-    return Store(db, path)
+    store = Store(db, path)
+    store.timeout = timeout
+    return store
 
 
 def _prepare(db: sqlite_utils.Database, path: Path) -> None:
     names = set(db.table_names())
+    if names:
+        _check_integrity(db, path)
     ours = names & set(TABLES)
     if names and not ours and Migrations.migrations_table not in names:
         shown = ", ".join(sorted(names)[:5])
@@ -63,3 +67,18 @@ def _prepare(db: sqlite_utils.Database, path: Path) -> None:
     db.execute("PRAGMA synchronous=NORMAL")
     db.execute("PRAGMA foreign_keys=ON")
     MIGRATIONS.apply(db)
+
+
+def _check_integrity(db: sqlite_utils.Database, path: Path) -> None:
+    """Refuse a store damaged anywhere, before any command reads or writes it.
+
+    SQLite reports a damaged page only when a query touches it: a report that never reads
+    the broken table would exit 0 with a silently partial export, a crawl fail halfway.
+    ``quick_check`` reads every page once (linear in the file's size; it skips the index
+    cross-checks of ``integrity_check``) and stops at the first problem.
+    """
+    row = db.execute("PRAGMA quick_check(1)").fetchone()
+    if row is None or row[0] != "ok":
+        detail = row[0] if row else "no answer"
+        raise StoreError(f"{path}: the database is corrupt ({detail}); restore it from a "
+                         "backup, or try `sqlite3 DB .recover`")

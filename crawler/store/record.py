@@ -59,6 +59,8 @@ class FetchRecord:
     screenshots: tuple[Screenshot, ...] = ()
     doc_pages: tuple[str, ...] = ()  #: a PDF's text, page by page (for sightings.doc_page)
     render_limits: tuple[tuple[str, str], ...] = ()  #: render limits hit: (code, detail)
+    #: The body was cut at the crawl's size cap (DOWNLOAD_MAXSIZE): only its beginning is here.
+    truncated: bool = False
 
 
 @dataclass(frozen=True, slots=True)

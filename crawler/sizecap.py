@@ -1,0 +1,77 @@
+"""Keep the beginning of a page over the crawl's size cap instead of dropping it.
+
+See documentation in docs/topics/downloader-middleware.rst (Scrapy), "Stopping the download
+of a Response".
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured, StopDownload
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
+__all__ = ["TRUNCATED", "PageSizeCapMiddleware"]
+
+logger = logging.getLogger(__name__)
+
+#: Request meta key set on a response whose body was cut at the cap.
+TRUNCATED = "scamlines_truncated"
+_RECEIVED = "_scamlines_received"
+
+
+class PageSizeCapMiddleware:
+    """Cut every response body at ``DOWNLOAD_MAXSIZE`` bytes and keep what came before.
+
+    Scrapy's own limit cancels the download, so a scam page padded past the cap would vanish
+    from the crawl (no page row) while ``scamlines check`` flags it. Here the handler's limit
+    is lifted for each request (``download_maxsize`` meta 0) and a ``bytes_received`` handler
+    stops the download (``StopDownload(fail=False)``: the partial body becomes the response)
+    once the cap is passed. The response is cut to the cap and its request meta says
+    ``scamlines_truncated``; the page worker adds the reason ``page_truncated``.
+
+    The limit is put back before ``HttpCompressionMiddleware`` (590) decompresses the body,
+    so a decompression bomb is still refused. Stats: ``scamlines/truncated``.
+    """
+
+    def __init__(self, crawler: Crawler, cap: int) -> None:
+        self.crawler = crawler
+        self.cap = cap
+        crawler.signals.connect(self._bytes_received, signal=signals.bytes_received)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        cap = crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        if cap <= 0:
+            raise NotConfigured
+        return cls(crawler, cap)
+
+    def process_request(self, request: Request) -> None:
+        # Lifted for the download handler only: this middleware enforces the cap.
+        request.meta["download_maxsize"] = 0
+        request.meta.pop(_RECEIVED, None)
+        request.meta.pop(TRUNCATED, None)  # a redirect's request copies the meta
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        request.meta["download_maxsize"] = self.cap  # for decompression, which comes next
+        if len(response.body) <= self.cap and not request.meta.get(TRUNCATED):
+            return response
+        request.meta[TRUNCATED] = True
+        self.crawler.stats.inc_value("scamlines/truncated")
+        logger.info("Kept the first %d bytes of %s (over DOWNLOAD_MAXSIZE)", self.cap, response.url)
+        return response.replace(body=response.body[: self.cap])
+
+    def _bytes_received(self, data: bytes, request: Request) -> None:
+        received = request.meta.get(_RECEIVED, 0) + len(data)
+        request.meta[_RECEIVED] = received
+        if received > self.cap:
+            request.meta[TRUNCATED] = True
+            raise StopDownload(fail=False)
