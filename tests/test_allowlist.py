@@ -60,9 +60,8 @@ def test_bundled_data_has_no_blocking_problems() -> None:
 
 
 @pytest.mark.xfail(
-    reason="research in progress (issue 13): 4 numbers still have one third-party source "
-    "(Amazon, Cash App, British Airways UK x2); 30 brands with phone support lack a brand-level "
-    "number; fewer than 150 numbers"
+    reason="issue 13: 3 numbers still have one third-party source (Amazon, British Airways UK "
+    "x2); Yahoo and Qatar Airways lack a brand-level number"
 )
 def test_bundled_data_meets_the_provenance_bar() -> None:
     problems = allowlist.validate(today=datetime.date(2026, 12, 3))
