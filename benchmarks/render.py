@@ -22,17 +22,16 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+# The site's words, its server and the process sampling are benchmarks/crawl.py's.
+from crawl import _BRANDS, _WORDS, _cpu_seconds, _Handler, _sample, _Server, _status_mib, _tree  # noqa: F401
 
 REPO = Path(__file__).resolve().parent.parent
 HOST = "bench-helpdesk.example"
 BAR = 0.80
 
-_BRANDS = ["Amazon", "PayPal", "Microsoft", "Netflix", "HP", "Canon", "Delta", "Coinbase"]
-_WORDS = ["account", "order", "refund", "printer", "driver", "update", "billing", "subscription", "password", "login", "delivery", "tracking", "support", "service", "help", "desk", "customer", "care", "issue", "error", "fix", "guide", "setup", "install", "device", "network", "router", "email", "payment", "card", "bank", "transfer", "wallet"]
 
 
 def _scripted_page(number: int, links: list[int], brand: str) -> str:
@@ -100,36 +99,6 @@ def _page(number: int, links: list[int], rng: random.Random, *, scripted: bool =
     )
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    site: dict[str, bytes]
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server: _Server
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def do_GET(self) -> None:
-        body = self.server.site.get(self.path.split("?", 1)[0])
-        status = 200 if body is not None else 404
-        body = body if body is not None else b"not found"
-        kind = "text/plain" if self.path.endswith(".txt") else "text/html; charset=utf-8"
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
-# --- one crawl --------------------------------------------------------------------------------
-
-
 def crawl(port: int, pages: int, db: Path, detector: bool, render: str = "never") -> dict[str, Any]:
     """Crawl the site in a subprocess; the JSON summary plus memory peaks."""
     command = [
@@ -166,65 +135,6 @@ def _rendered(db: Path) -> int:
     with sqlite3.connect(db) as conn:
         return int(conn.execute(
             "SELECT count(*) FROM captures WHERE text_source = 'rendered'").fetchone()[0])
-
-
-def _sample(process: subprocess.Popen[bytes]) -> dict[str, float]:
-    """Peak memory and CPU time of the crawl process and of its worker processes.
-
-    The crawl's own peak RSS is its kernel high-water mark (VmHWM); the tree's summed RSS
-    and each process's CPU time (utime + stime) are sampled every 50 ms until it exits.
-    """
-    own = tree = 0.0
-    cpu: dict[int, float] = {}
-    tick = os.sysconf("SC_CLK_TCK")
-    while process.poll() is None:
-        pids = _tree(process.pid)
-        own = max(own, _status_mib(process.pid, "VmHWM:"))
-        tree = max(tree, sum(_status_mib(pid, "VmRSS:") for pid in pids))
-        for pid in pids:
-            cpu[pid] = max(cpu.get(pid, 0.0), _cpu_seconds(pid, tick))
-        time.sleep(0.05)
-    workers = sum(seconds for pid, seconds in cpu.items() if pid != process.pid)
-    return {
-        "peak_rss_mib": round(own, 1),
-        "peak_tree_rss_mib": round(tree, 1),
-        "cpu_crawl_s": round(cpu.get(process.pid, 0.0), 2),
-        "cpu_workers_s": round(workers, 2),
-    }
-
-
-def _cpu_seconds(pid: int, tick: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / tick  # utime, stime
-
-
-def _tree(pid: int) -> list[int]:
-    pids, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        pids.append(current)
-        try:
-            for task in Path(f"/proc/{current}/task").iterdir():
-                todo += [int(c) for c in (task / "children").read_text().split()]
-        except OSError:
-            pass
-    return pids
-
-
-def _status_mib(pid: int, field: str) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(field):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
-# --- main -------------------------------------------------------------------------------------
 
 
 def main(argv: list[str] | None = None) -> int:
