@@ -310,7 +310,17 @@ def begin_run(
     if previous is not None and killed:
         # We hold the job's lock, so the process that left it "running" is gone.
         store.mark_killed(previous["id"])
-    unfinished = previous is not None and (killed or previous["status"] == "interrupted")
+    # A failed run (the page worker died, the store failed, nothing could be fetched) is
+    # unfinished too: resuming it is how the analyst gets the rest once the cause is fixed.
+    unfinished = previous is not None and (
+        killed or previous["status"] in ("interrupted", "failed")
+    )
+    if options.resume and not unfinished:
+        # Never a silent fresh crawl: the analyst asked to continue something.
+        what = (f"its last run ({previous['id']}) {previous['status']}" if previous is not None
+                else "it has no run in this database")
+        raise CrawlError(f"nothing to resume for these seeds: {what}; "
+                         "run without --resume to crawl them again")
     if options.resume and unfinished:
         assert previous is not None
         if killed:

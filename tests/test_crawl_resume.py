@@ -177,15 +177,14 @@ def test_interrupted_crawl_is_summarised_and_resumes(
     assert run["status"] == "finished"
 
 
-def test_resume_with_nothing_to_resume_starts_a_new_run(
-    tmp_path: Path, slow_site: SiteServer
-) -> None:
+def test_resume_with_nothing_to_resume_says_so(tmp_path: Path, slow_site: SiteServer) -> None:
+    # Issue 16, item 5: --resume after a finished crawl used to start a new run silently.
     db = tmp_path / "fresh.db"
     first = run_scamlines(*crawl_args(slow_site, db, "--max-pages", "3"))
     assert first.json()["status"] == "finished"
     second = run_scamlines(*crawl_args(slow_site, db, "--max-pages", "3", "--resume"))
-    assert second.returncode == 0, second.stderr
-    summary = second.json()
-    assert (summary["resumed"], summary["run_id"], summary["pages"]) == (False, 2, 3)
-    assert query(db, "SELECT count(*) AS n FROM pages")[0]["n"] == 3  # seen again, not copied
-    assert query(db, "SELECT count(*) AS n FROM page_runs")[0]["n"] == 6
+    assert second.returncode == 2, second.stdout
+    assert "nothing to resume for these seeds: its last run (1) finished" in second.stderr
+    assert "Traceback" not in second.stderr
+    assert query(db, "SELECT count(*) AS n FROM runs")[0]["n"] == 1  # nothing started
+    assert query(db, "SELECT count(*) AS n FROM page_runs")[0]["n"] == 3
