@@ -121,6 +121,9 @@ def crawl_command(port: int, pages: int, db: Path) -> list[str]:
         "--resolve", f"{HOST}=127.0.0.1", "--resolve-only", "--allow-host", f"{HOST}:{port}",
         "--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=false",
         "--set", "CONCURRENT_REQUESTS=32", "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=32",
+        # The crawl and the detector, as served: rendering (the default `auto` renders every
+        # flagged page for its screenshot) is measured by benchmarks/render.py.
+        "--render", "never",
     ]  # fmt: skip
 
 
