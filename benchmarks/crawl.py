@@ -42,21 +42,43 @@ _WORDS = ["account", "order", "refund", "printer", "driver", "update", "billing"
 # --- the site ---------------------------------------------------------------------------------
 
 
-def make_site(pages: int, seed: int = 7) -> dict[str, bytes]:
-    """``{path: html}`` for a connected site of ``pages`` pages (page 0 links to all hubs)."""
+def _scripted_page(number: int, links: list[int], brand: str) -> str:
+    """A help-desk portal page: an empty shell that a script fills with the number."""
+    phone = f"1-888-555-{number % 10000:04d}"
+    anchors = "".join(f'<a href="/p/{n}">{n}</a> ' for n in links)
+    script = (
+        "document.getElementById('app').innerHTML = '<h1>" + brand + " Customer Care Number"
+        "</h1><p>Call the " + brand + " toll free support helpline 24/7 at " + phone + ". "
+        + brand + " customer care refund helpline " + phone + ".</p>';"
+    )
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><title>Help</title></head><body>'
+        f'<div id="app"></div><nav>{anchors}</nav><script>{script}</script></body></html>'
+    )
+
+
+def make_site(pages: int, seed: int = 7, *, scripted: bool = False) -> dict[str, bytes]:
+    """``{path: html}`` for a connected site of ``pages`` pages (page 0 links to all hubs).
+
+    ``scripted``: every tenth page writes its support number with a script; no other page
+    shows a number (so 10 % of the pages need rendering).
+    """
     rng = random.Random(seed)
     site = {}
     for number in range(pages):
         links = {(number * 7 + k * 13 + 1) % pages for k in range(4)}
         links |= {n for n in (2 * number + 1, 2 * number + 2) if n < pages}  # a spanning tree
-        site[f"/p/{number}"] = _page(number, sorted(links), rng).encode("utf-8")
+        page = _page(number, sorted(links), rng, scripted=scripted)
+        site[f"/p/{number}"] = page.encode("utf-8")
     site["/robots.txt"] = b"User-agent: *\nDisallow: /admin/\n"
     return site
 
 
-def _page(number: int, links: list[int], rng: random.Random) -> str:
+def _page(number: int, links: list[int], rng: random.Random, *, scripted: bool = False) -> str:
     brand = rng.choice(_BRANDS)
-    scam = number % 3 == 0
+    if scripted and number % 10 == 5:
+        return _scripted_page(number, links, brand)
+    scam = number % 3 == 0 and not scripted
     paragraphs = [" ".join(rng.choices(_WORDS, k=60)).capitalize() + "." for _ in range(12)]
     if scam:
         phone = f"1-8{rng.choice('8765')}{rng.choice('8765')}-555-01{number % 100:02d}"

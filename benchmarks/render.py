@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import resource
 import subprocess
 import sys
@@ -26,77 +25,12 @@ from pathlib import Path
 from typing import Any
 
 # The site's words, its server and the process sampling are benchmarks/crawl.py's.
-from crawl import _BRANDS, _WORDS, _cpu_seconds, _Handler, _sample, _Server, _status_mib, _tree  # noqa: F401
+from crawl import _cpu_seconds, _Handler, _sample, _Server, _status_mib, _tree, make_site  # noqa: F401
 
 REPO = Path(__file__).resolve().parent.parent
 HOST = "bench-helpdesk.example"
 BAR = 0.80
 
-
-
-def _scripted_page(number: int, links: list[int], brand: str) -> str:
-    """A help-desk portal page: an empty shell that a script fills with the number."""
-    phone = f"1-888-555-{number % 10000:04d}"
-    anchors = "".join(f'<a href="/p/{n}">{n}</a> ' for n in links)
-    script = (
-        "document.getElementById('app').innerHTML = '<h1>" + brand + " Customer Care Number"
-        "</h1><p>Call the " + brand + " toll free support helpline 24/7 at " + phone + ". "
-        + brand + " customer care refund helpline " + phone + ".</p>';"
-    )
-    return (
-        f'<!DOCTYPE html><html lang="en"><head><title>Help</title></head><body>'
-        f'<div id="app"></div><nav>{anchors}</nav><script>{script}</script></body></html>'
-    )
-
-
-# --- the site ---------------------------------------------------------------------------------
-
-
-def make_site(pages: int, seed: int = 7, *, scripted: bool = False) -> dict[str, bytes]:
-    """``{path: html}`` for a connected site of ``pages`` pages (page 0 links to all hubs).
-
-    ``scripted``: every tenth page writes its support number with a script; no other page
-    shows a number (so 10 % of the pages need rendering).
-    """
-    rng = random.Random(seed)
-    site = {}
-    for number in range(pages):
-        links = {(number * 7 + k * 13 + 1) % pages for k in range(4)}
-        links |= {n for n in (2 * number + 1, 2 * number + 2) if n < pages}  # a spanning tree
-        page = _page(number, sorted(links), rng, scripted=scripted)
-        site[f"/p/{number}"] = page.encode("utf-8")
-    site["/robots.txt"] = b"User-agent: *\nDisallow: /admin/\n"
-    return site
-
-
-def _page(number: int, links: list[int], rng: random.Random, *, scripted: bool = False) -> str:
-    brand = rng.choice(_BRANDS)
-    if scripted and number % 10 == 5:
-        return _scripted_page(number, links, brand)
-    scam = number % 3 == 0 and not scripted
-    paragraphs = [" ".join(rng.choices(_WORDS, k=60)).capitalize() + "." for _ in range(12)]
-    if scam:
-        phone = f"1-8{rng.choice('8765')}{rng.choice('8765')}-555-01{number % 100:02d}"
-        title = f"{brand} Customer Service Number - Toll Free 24/7 Helpline"
-        paragraphs.insert(
-            2,
-            f"Call the {brand} support helpline toll free at {phone} now. Our {brand} "
-            "customer care agents are available 24/7 for refunds and account problems.",
-        )
-    else:
-        title = f"{brand} {rng.choice(_WORDS)} guide, part {number}"
-    anchors = " ".join(
-        f'<li><a href="/p/{n}">{rng.choice(_WORDS)} {"contact" if n % 5 == 0 else "article"} '
-        f"{n}</a></li>"
-        for n in links
-    )
-    body = "".join(f"<p>{p}</p>" for p in paragraphs)
-    return (
-        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
-        f'<meta name="description" content="{title}"></head><body><header><h1>{title}</h1>'
-        f"</header><main>{body}</main><nav><ul>{anchors}</ul></nav>"
-        "<footer>Independent help blog.</footer></body></html>"
-    )
 
 
 def crawl(port: int, pages: int, db: Path, detector: bool, render: str = "never") -> dict[str, Any]:
