@@ -109,8 +109,6 @@ def _carry_forward(db: sqlite_utils.Database, run_id: int, target: dict[str, Any
         "WHERE run_id = :source AND page_id = :page",
         params,
     )
-    if target["verdict"] == "flagged":
-        mark_page(db, run_id, target["page_id"])
     db.execute(
         "INSERT OR IGNORE INTO finding_runs (run_id, finding_id, verdict, score, numbers) "
         "SELECT :run, fr.finding_id, fr.verdict, fr.score, fr.numbers FROM finding_runs fr "
@@ -123,5 +121,5 @@ def _carry_forward(db: sqlite_utils.Database, run_id: int, target: dict[str, Any
         "WHERE run_id = :source AND page_id = :page",
         params,
     )
-    if target["verdict"] == "flagged":
+    if target["verdict"] == "flagged":  # after number_runs: mark_page reads what was carried
         mark_page(db, run_id, target["page_id"])
