@@ -54,6 +54,9 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
+#: How much lower than the crawl the worker process runs (``os.nice`` increment).
+WORKER_NICENESS = 10
+
 
 @dataclass(frozen=True)
 class WorkerConfig:
@@ -178,6 +181,9 @@ def worker_main(conn: Connection, config: WorkerConfig, parent_pid: int) -> None
     """The worker process: read pages, analyse, record in batches, report outcomes."""
     # Ctrl-C reaches the whole process group; the crawl decides when the worker stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The crawl's event loop sets the pace; analysis is throughput work that can wait its
+    # turn for a core (its queue absorbs the lag), so the fetching never waits on it.
+    _lower_priority()
     threading.Thread(target=_exit_with_parent, args=(parent_pid,), daemon=True).start()
     try:
         processor = PageProcessor(config)
@@ -193,6 +199,13 @@ def worker_main(conn: Connection, config: WorkerConfig, parent_pid: int) -> None
     finally:
         processor.close()
     conn.send(("closed",))
+
+
+def _lower_priority() -> None:
+    try:
+        os.nice(WORKER_NICENESS)
+    except OSError:  # not permitted (some containers): run at the crawl's priority
+        pass
 
 
 def _serve(

@@ -275,3 +275,17 @@ def test_the_page_worker_decodes_a_body_as_scrapy_did(body: bytes, content_type:
     response = HtmlResponse("https://a.example/", body=body,
                             headers={"Content-Type": content_type})  # fmt: skip
     assert decoded(body, response.encoding) == response.text
+
+
+def test_the_page_worker_runs_below_the_crawl() -> None:
+    """The worker yields a core to the crawl's event loop (benchmarks/crawl.py: detection on vs
+    off); run in a child so this test process keeps its priority."""
+    import subprocess
+    import sys
+
+    from crawler.pageworker import WORKER_NICENESS
+
+    code = ("import os; before = os.nice(0); from crawler.pageworker import _lower_priority; "
+            "_lower_priority(); print(os.nice(0) - before)")  # fmt: skip
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert int(result.stdout) == WORKER_NICENESS
