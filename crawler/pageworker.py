@@ -202,10 +202,9 @@ def worker_main(conn: Connection, config: WorkerConfig, parent_pid: int) -> None
 
 
 def _lower_priority() -> None:
-    try:
+    # Not permitted in some containers: then the worker runs at the crawl's priority.
+    with contextlib.suppress(OSError):
         os.nice(WORKER_NICENESS)
-    except OSError:  # not permitted (some containers): run at the crawl's priority
-        pass
 
 
 def _serve(

@@ -97,11 +97,12 @@ def run_recorder(options: CrawlOptions, url: str) -> CrawlSummary:
             store.finish_run(run_id, status, stats, reason)
             run = store.run(run_id)
             flagged = store.findings(run_id=run_id, verdict="flagged")
+            stored = store.run_verdicts(run_id)
     finally:
         lock.release()
     assert run is not None
     return summarise(run, stats, time.monotonic() - started, flagged, resumed, db_path, jobdir,
-                    jobdir / "no-log", settings)  # fmt: skip
+                    jobdir / "no-log", settings, stored)  # fmt: skip
 
 
 def _publish(client: Any, keys: RunKeys, settings: Any, seeds: tuple[str, ...], resumed: bool) -> None:

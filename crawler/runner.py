@@ -116,11 +116,11 @@ class CrawlSummary:
     reason: str | None
     resumed: bool
     elapsed_seconds: float
-    pages: int
+    pages: int  #: fetched or replayed by this process
     recorded: int
     replayed: int
-    analysed: int
-    not_analysed: int
+    analysed: int  #: these three count the whole run as stored, pages recorded before a
+    not_analysed: int  #: stop and --resume included (:meth:`Store.run_verdicts`)
     verdicts: dict[str, int]
     refused: dict[str, int]
     refused_examples: list[str]
@@ -135,6 +135,7 @@ class CrawlSummary:
     log_file: str
     robots_ignored: bool = False
     store_error: str | None = None
+    run_pages: int = 0  #: pages the run has in the store (after a resume: from before, too)
     #: What went wrong with the fetches (nothing fetched, most failed): see crawler.fetchhealth.
     problem: str | None = None
 
@@ -195,9 +196,11 @@ def run_crawl(options: CrawlOptions) -> CrawlSummary:
         with crawl_store(db_path, options.db_timeout) as store:
             run = _settle(store, run_id, stats)
             flagged = store.findings(run_id=run_id, verdict="flagged")
+            stored = store.run_verdicts(run_id)
     finally:
         lock.release()
-    return summarise(run, stats, elapsed, flagged, resumed, db_path, jobdir, log_file, settings)
+    return summarise(run, stats, elapsed, flagged, resumed, db_path, jobdir, log_file, settings,
+                     stored)  # fmt: skip
 
 
 @contextlib.contextmanager
@@ -446,9 +449,23 @@ def summarise(
     jobdir: Path,
     log_file: Path,
     settings: BaseSettings,
+    stored: dict[str | None, int] | None = None,
 ) -> CrawlSummary:
-    """The :class:`CrawlSummary` of a run from its row in the store and its crawl stats."""
+    """The :class:`CrawlSummary` of a run from its row in the store and its crawl stats.
+
+    ``stored`` (:meth:`Store.run_verdicts`) makes the verdict counts the whole run's: the
+    stats of a resumed crawl know only what this process saw, not the pages recorded before
+    the stop (after a kill -9, nothing of them at all).
+    """
     prefix = "scamlines/"
+    verdicts = _by_prefix(stats, f"{prefix}verdict/")
+    analysed = int(stats.get(f"{prefix}analysed", 0))
+    not_analysed = int(stats.get(f"{prefix}not_analysed", 0))
+    if stored is not None:
+        verdicts = {v: n for v, n in sorted(stored.items(), key=lambda vn: str(vn[0])) if v}
+        analysed = sum(verdicts.values())
+        if settings.getbool("SCAMLINES_DETECTOR_ENABLED", True):
+            not_analysed = stored.get(None, 0)
     return CrawlSummary(
         run_id=int(run["id"]),
         status=run["status"],
@@ -458,9 +475,9 @@ def summarise(
         pages=int(stats.get(f"{prefix}pages", 0)),
         recorded=int(stats.get(f"{prefix}pages_recorded", 0)),
         replayed=int(stats.get(f"{prefix}replayed", 0)),
-        analysed=int(stats.get(f"{prefix}analysed", 0)),
-        not_analysed=int(stats.get(f"{prefix}not_analysed", 0)),
-        verdicts=_by_prefix(stats, f"{prefix}verdict/"),
+        analysed=analysed,
+        not_analysed=not_analysed,
+        verdicts=verdicts,
         refused=_refusals(stats),
         refused_examples=list(stats.get(f"{prefix}refused_examples", [])),
         robots_forbidden=int(stats.get("robotstxt/forbidden", 0)),
@@ -475,6 +492,7 @@ def summarise(
         robots_ignored=not settings.getbool("ROBOTSTXT_OBEY"),
         store_error=stats.get(f"{prefix}store_error"),
         problem=fetchhealth.problem(stats),
+        run_pages=sum(stored.values()) if stored is not None else 0,
     )
 
 
@@ -510,7 +528,7 @@ def _summary_lines(s: CrawlSummary) -> list[str]:
             f"{seconds:02d}: {_count(s.pages, 'page')} ({s.pages_per_second:.1f}/s), "
             f"{s.recorded} recorded, {s.replayed} replayed from the store"
         ),
-        "  verdicts: "
+        f"  verdicts{_whole_run(s)}: "
         + (", ".join(f"{n} {v}" for v, n in s.verdicts.items()) or "none")
         + f"; {s.not_analysed} not analysed",
     ]
@@ -544,6 +562,11 @@ def _summary_lines(s: CrawlSummary) -> list[str]:
     lines.append(f"  database: {s.db}")
     lines.append(f"  log: {s.log_file}")
     return lines
+
+
+def _whole_run(s: CrawlSummary) -> str:
+    """After a resume the verdicts are the whole run's, not only this process's pages."""
+    return f" (whole run, {_count(s.run_pages, 'page')})" if s.resumed else ""
 
 
 def _count(n: int, word: str) -> str:

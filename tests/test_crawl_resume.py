@@ -143,6 +143,18 @@ def test_resume_after_sigkill(tmp_path: Path, slow_site: SiteServer) -> None:
     assert summary["recorded"] == PAGES - len(before)
     run = assert_every_page_once(db, slow_site, before)
     assert run["status"] == "finished"
+    assert_summary_counts_the_whole_run(db, summary)
+
+
+def assert_summary_counts_the_whole_run(db: Path, summary: dict) -> None:
+    """The summary's verdicts and flagged list are the store's, pages recorded before the stop
+    included (the resumed process's own stats know nothing of those)."""
+    stored = query(db, "SELECT verdict, count(*) AS n FROM page_runs GROUP BY verdict")
+    verdicts = {row["verdict"]: row["n"] for row in stored if row["verdict"]}
+    assert summary["verdicts"] == verdicts
+    assert summary["analysed"] + summary["not_analysed"] == summary["run_pages"] == PAGES
+    flagged = query(db, "SELECT count(*) AS n FROM findings WHERE verdict = 'flagged'")[0]["n"]
+    assert summary["flagged_total"] == flagged
 
 
 @pytest.mark.parametrize(
@@ -175,6 +187,7 @@ def test_interrupted_crawl_is_summarised_and_resumes(
     assert result.json()["resumed"] is True
     run = assert_every_page_once(db, slow_site, before)
     assert run["status"] == "finished"
+    assert_summary_counts_the_whole_run(db, result.json())
 
 
 def test_resume_with_nothing_to_resume_says_so(tmp_path: Path, slow_site: SiteServer) -> None:

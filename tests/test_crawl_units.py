@@ -289,3 +289,17 @@ def test_the_page_worker_runs_below_the_crawl() -> None:
             "_lower_priority(); print(os.nice(0) - before)")  # fmt: skip
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert int(result.stdout) == WORKER_NICENESS
+
+
+def test_a_resumed_summary_counts_the_whole_run_from_the_store() -> None:
+    """Stats know only this process's pages; the store's counts are the run's."""
+    from crawler.runner import summarise
+
+    run = {"id": 3, "status": "finished", "finish_reason": "finished"}
+    stats = {"scamlines/pages": 12, "scamlines/verdict/flagged": 2, "scamlines/analysed": 2}
+    stored = {"flagged": 30, "clean": 5, None: 5}
+    summary = summarise(run, stats, 1.0, [], True, Path("a.db"), Path("job"), Path("log"),
+                        Settings(), stored)  # fmt: skip
+    assert (summary.verdicts, summary.analysed, summary.not_analysed, summary.run_pages) == (
+        {"clean": 5, "flagged": 30}, 35, 5, 40)
+    assert "verdicts (whole run, 40 pages): 5 clean, 30 flagged; 5 not analysed" in summary.to_text()

@@ -77,6 +77,12 @@ class RunsMixin(StoreBase):
                 [run_id],
             )
 
+    def run_verdicts(self, run_id: int) -> dict[str | None, int]:
+        """How many pages the run recorded per verdict (None: not judged), whichever process
+        recorded them: a resumed run's pages from before the stop count too."""
+        sql = "SELECT verdict, count(*) AS n FROM page_runs WHERE run_id = ? GROUP BY verdict"
+        return {row["verdict"]: int(row["n"]) for row in self._rows(sql, [run_id])}
+
     def run(self, run_id: int) -> dict[str, Any] | None:
         """One run, or None."""
         return _first(self._rows("SELECT * FROM runs WHERE id = ?", [run_id]))
