@@ -78,6 +78,10 @@ def _stop(crawler: Crawler, reason: str) -> None:
         deferred_from_coro(crawler.engine.close_spider_async(reason=reason))
 
 
+#: How often an idle worker looks for work in the shared queue (one small Redis script call).
+IDLE_POLL_SECONDS = 0.25
+
+
 class LeasedQueue(PriorityQueue):  # type: ignore[misc]
     """scrapy-redis's priority queue, popping into a lease (:mod:`crawler.redisrun`).
 
@@ -247,7 +251,20 @@ class RedisSpider(ScamlinesSpider):
         spider.keys = RunKeys(crawler.settings.getint("SCAMLINES_RUN_ID"))
         spider.redis = connect(crawler.settings["REDIS_URL"])
         crawler.signals.connect(spider._idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider._wake_often, signal=signals.engine_started)
         return spider
+
+    def _wake_often(self) -> None:
+        """Look at the shared queue every :data:`IDLE_POLL_SECONDS` when idle, not every 5 s.
+
+        An idle spider is asked again only at the engine's heartbeat (5 s in Scrapy 2.19), so
+        a second worker that started before the first page's links were queued sat out 5 s
+        of a 10 s run. The heartbeat starts after ``engine_started``; the interval is a class
+        attribute of Scrapy's engine, set here on this crawler's engine only.
+        """
+        engine = self.crawler.engine
+        if hasattr(engine, "_SLOT_HEARTBEAT_INTERVAL"):
+            engine._SLOT_HEARTBEAT_INTERVAL = IDLE_POLL_SECONDS
 
     async def start(self) -> AsyncIterator[Request]:
         for request in self._seeds():
