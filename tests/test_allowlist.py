@@ -60,8 +60,8 @@ def test_bundled_data_has_no_blocking_problems() -> None:
 
 
 @pytest.mark.xfail(
-    reason="issue 13: 3 numbers still have one third-party source (Amazon, British Airways UK "
-    "x2); Yahoo and Qatar Airways lack a brand-level number"
+    reason="issue 13: British Airways +448444930797 still has one third-party source; Qatar "
+    "Airways has no current number"
 )
 def test_bundled_data_meets_the_provenance_bar() -> None:
     problems = allowlist.validate(today=datetime.date(2026, 12, 3))

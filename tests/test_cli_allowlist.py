@@ -75,9 +75,8 @@ def test_validate_good_folder() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 13: 3 bundled numbers still have one third-party source only (Amazon "
-    "+12069220880, British Airways +448444930797 and +44800727800); dropping them lowers the "
-    "corpus number recall",
+    reason="issue 13: British Airways +448444930797 still has one third-party source only "
+    "(dropping it flags corpus page 048, a false positive); Qatar Airways has no current number",
 )
 def test_validate_bundled_by_default() -> None:
     result = run("validate")
