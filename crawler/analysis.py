@@ -22,7 +22,15 @@ if TYPE_CHECKING:
     from crawler.store import FetchRecord
     from detector.report import PageReport
 
-__all__ = ["LIMIT_REASONS", "add_reasons", "analyse_pdf", "judge_document", "limit_reasons"]
+__all__ = [
+    "LIMIT_REASONS",
+    "TRUNCATED",
+    "add_reasons",
+    "analyse_pdf",
+    "judge_document",
+    "limit_reasons",
+    "note_truncated",
+]
 
 #: Reason codes for the limits of rendering and document reading, with their sentences.
 LIMIT_REASONS = {
@@ -40,14 +48,32 @@ def limit_reasons(limits: dict[str, str]) -> list[Reason]:
             for code, detail in limits.items() if code in LIMIT_REASONS]
 
 
+#: What ``page_truncated`` says when the crawl's size cap or the analysis limit cut a page.
+TRUNCATED = ("the page was larger than the size cap (DOWNLOAD_MAXSIZE) or the analysis limit; "
+             "only its beginning was read")
+
+
 def add_reasons(report: PageReport, reasons: list[Reason]) -> PageReport:
-    """``report`` with ``reasons`` appended to the page's and each brand finding's reasons."""
+    """``report`` with ``reasons`` appended to the page's and each brand finding's reasons;
+    a code the page (or finding) already gives is not said twice."""
     if not reasons:
         return report
-    report.reasons = [*report.reasons, *reasons]
-    report.findings = [dataclasses.replace(f, reasons=[*f.reasons, *reasons])
+    report.reasons = _merged(report.reasons, reasons)
+    report.findings = [dataclasses.replace(f, reasons=_merged(f.reasons, reasons))
                        for f in report.findings]
     return report
+
+
+def note_truncated(report: PageReport, message: str = TRUNCATED) -> PageReport:
+    """Say ``page_truncated`` on the page and each of its findings (what the store keeps and
+    reports show), once: a verdict on part of a page is not a verdict on all of it. The one
+    way a crawl, a PDF, a rendered page and ``scamlines check`` say it."""
+    return add_reasons(report, [Reason("page_truncated", message)])
+
+
+def _merged(reasons: list[Reason], more: list[Reason]) -> list[Reason]:
+    codes = {reason.code for reason in reasons}
+    return [*reasons, *(reason for reason in more if reason.code not in codes)]
 
 
 def analyse_pdf(body: bytes, *, url: str | None, allowlist: Allowlist,

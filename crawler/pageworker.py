@@ -33,7 +33,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from allowlist.loader import Selection
-from crawler.analysis import add_reasons, judge_document, limit_reasons, wants_document
+from crawler.analysis import (
+    add_reasons,
+    judge_document,
+    limit_reasons,
+    note_truncated,
+    wants_document,
+)
 from crawler.scans.reputation import apply_reputation
 from crawler.store import FetchRecord, Store, StoreError, open_store
 
@@ -155,21 +161,8 @@ def analyse_page(
     # A render stopped by a limit: analysed as rendered so far, and the reasons say so.
     report = add_reasons(report, limit_reasons(dict(fetch.render_limits)))
     if fetch.truncated or "page_truncated" in report.reason_codes():
-        _note_truncated(report)
+        report = note_truncated(report)
     return (fetch, report), Outcome(seq, report.verdict, fetch.note)
-
-
-def _note_truncated(report: PageReport) -> None:
-    """Say ``page_truncated`` on the page and on each of its findings (what the store keeps
-    and reports show): a verdict on part of a page is not a verdict on all of it."""
-    message = ("the page was larger than the size cap (DOWNLOAD_MAXSIZE) or the analysis "
-               "limit; only its beginning was read")
-    from detector.report import Reason
-
-    report.add_reason("page_truncated", message)
-    for finding in report.findings:
-        if not any(reason.code == "page_truncated" for reason in finding.reasons):
-            finding.reasons.append(Reason("page_truncated", message))
 
 
 # --- the worker process -------------------------------------------------------------------------

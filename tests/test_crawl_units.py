@@ -303,3 +303,18 @@ def test_a_resumed_summary_counts_the_whole_run_from_the_store() -> None:
     assert (summary.verdicts, summary.analysed, summary.not_analysed, summary.run_pages) == (
         {"clean": 5, "flagged": 30}, 35, 5, 40)
     assert "verdicts (whole run, 40 pages): 5 clean, 30 flagged; 5 not analysed" in summary.to_text()
+
+
+def test_page_truncated_is_said_once_on_the_page_and_each_finding() -> None:
+    """One way to say it (crawler.analysis.note_truncated), whoever says it and how often."""
+    import detector
+    from crawler.analysis import add_reasons, limit_reasons, note_truncated
+
+    page = "<title>PayPal support</title><p>PayPal customer care toll free: call 1-888-555-0142</p>"
+    report = detector.analyze(page, url="https://help.example/", allowlist=allowlist.load())
+    assert report.findings
+    report = note_truncated(note_truncated(report), "said again, differently")
+    report = add_reasons(report, limit_reasons({"render_timeout": "15"}))
+    for reasons in [report.reasons, *(finding.reasons for finding in report.findings)]:
+        codes = [reason.code for reason in reasons]
+        assert codes.count("page_truncated") == 1 and codes.count("render_timeout") == 1

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import detector
-from crawler.analysis import add_reasons, analyse_pdf, limit_reasons
+from crawler.analysis import add_reasons, analyse_pdf, limit_reasons, note_truncated
 from crawler.documents import is_pdf, locate_pages
 from crawler.fetch import FetchError, fetch
 from crawler.netguard import AllowedHost
@@ -71,11 +71,6 @@ def expand(inputs: list[str]) -> Iterator[str]:
             yield item
 
 
-def note_truncated(report: PageReport, message: str) -> None:
-    """Say in ``report`` that only the beginning of the page was analysed (once)."""
-    report.add_reason("page_truncated", message)
-
-
 def check_one(item: str, allowlist: Allowlist, *, url: str | None = None,
               allow: tuple[AllowedHost, ...] = (), timeout: float = 20.0) -> PageReport:
     """Analyse one file or URL as served; raises InputError with a message for the analyst."""
@@ -100,8 +95,8 @@ def check_page(item: str, allowlist: Allowlist, *, url: str | None = None,
         report = detector.analyze(body, url=page_url, allowlist=allowlist,
                                   content_type=content_type, source=item)
         if cut_short:
-            note_truncated(report, "the server stopped before the end of the page; only "
-                                   "what arrived was analysed")
+            report = note_truncated(report, "the server stopped before the end of the page; "
+                                            "only what arrived was analysed")
     except FetchError as error:
         raise InputError(str(error)) from None
     except detector.UnsupportedContent as error:
