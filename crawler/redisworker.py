@@ -82,6 +82,18 @@ def _stop(crawler: Crawler, reason: str) -> None:
 IDLE_POLL_SECONDS = 0.25
 
 
+def _method_name(spider: Any, func: Any) -> str | None:
+    """The name under which ``spider`` has the bound method ``func`` (None: no callback)."""
+    if func is None:
+        return None
+    name = getattr(getattr(func, "__func__", None), "__name__", None)
+    if getattr(func, "__self__", None) is spider and name is not None:
+        found = getattr(spider, name, None)
+        if getattr(found, "__func__", None) is func.__func__:
+            return str(name)
+    return Request(url="data:,", callback=func).to_dict(spider=spider)["callback"]  # type: ignore[no-any-return]
+
+
 class LeasedQueue(PriorityQueue):  # type: ignore[misc]
     """scrapy-redis's priority queue, popping into a lease (:mod:`crawler.redisrun`).
 
@@ -95,6 +107,20 @@ class LeasedQueue(PriorityQueue):  # type: ignore[misc]
         self.keys = RunKeys(spider.settings.getint("SCAMLINES_RUN_ID"))
         self.lease_seconds = spider.settings.getfloat("SCAMLINES_LEASE_SECONDS", LEASE_SECONDS)
         self._pop = server.register_script(POP)
+
+    def _encode_request(self, request: Request) -> bytes:
+        # Request.to_dict names the callback and errback with inspect.getmembers over the
+        # whole spider, twice per request: over a millisecond a page of ten links. A method
+        # bound to the spider is named by its own __name__ (checked), the rest as Scrapy does.
+        callback, errback = request.callback, request.errback
+        request.callback = request.errback = None
+        try:
+            data = request.to_dict(spider=self.spider)
+        finally:
+            request.callback, request.errback = callback, errback
+        data["callback"] = _method_name(self.spider, callback)
+        data["errback"] = _method_name(self.spider, errback)
+        return bytes(self.serializer.dumps(data))
 
     def pop(self, timeout: int = 0) -> Request | None:
         found = self._pop(keys=lease_keys(self.keys), args=[time.time() + self.lease_seconds])

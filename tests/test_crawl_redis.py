@@ -346,3 +346,28 @@ def test_a_scan_with_redis_is_a_distributed_run_with_its_lock_and_diff(
     assert "new" in {n["change"] for n in second["numbers"]}  # N3
     db = tmp_path / "data" / "watch.db"
     assert [r["kind"] for r in query(db, "SELECT kind FROM runs")] == ["scan", "scan"]
+
+
+def test_a_queued_request_is_encoded_as_scrapy_would(redis_url: str) -> None:
+    """The shared queue names the spider's callback and errback without Scrapy's
+    ``inspect.getmembers`` search (crawler.redisworker.LeasedQueue._encode_request)."""
+    import pickle
+
+    from scrapy import Request
+    from scrapy.utils.request import request_from_dict
+    from scrapy.utils.test import get_crawler
+
+    from crawler.redisworker import LeasedQueue, RedisSpider
+
+    settings = {"REDIS_URL": redis_url, "SCAMLINES_SEEDS": ["https://a.example/"]}
+    spider = RedisSpider.from_crawler(get_crawler(RedisSpider, settings))
+    queue = object.__new__(LeasedQueue)
+    queue.spider, queue.serializer = spider, pickle
+    request = Request("https://a.example/p", callback=spider.parse, errback=spider.on_error,
+                      meta={"depth": 2, "scamlines_leases": [7]}, priority=3)  # fmt: skip
+    data = pickle.loads(queue._encode_request(request))
+    assert data == request.to_dict(spider=spider)
+    assert (request.callback, request.errback) == (spider.parse, spider.on_error)  # untouched
+    again = request_from_dict(data, spider=spider)
+    assert (again.url, again.callback, again.errback, again.meta) == (
+        request.url, spider.parse, spider.on_error, request.meta)
