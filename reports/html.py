@@ -15,14 +15,14 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
 
 from .context import split_context
-from .rows import VERDICTS, ReportRow
+from .rows import VERDICTS, FindingTally, Progress, ReportRow
 from .templating import html_environment, template_source
 
 __all__ = ["ReportInfo", "content_security_policy", "render_html"]
@@ -38,16 +38,18 @@ class ReportInfo:
 
 
 def render_html(rows: Sequence[ReportRow], info: ReportInfo,
-                shots: dict[int, dict[str, Any]] | None = None) -> str:
+                shots: Mapping[int, dict[str, Any]] | None = None,
+                on_progress: Progress | None = None) -> str:
     """The complete HTML document. ``shots``: per page id, its screenshot and the text
-    judged (:func:`reports.screenshots.page_shots`); each page's screenshot is shown once,
-    with its first finding row."""
+    judged (:class:`reports.screenshots.PageShots`, read as the table is written); each
+    page's screenshot is shown once, with its first finding row. ``on_progress`` counts the
+    findings written."""
     script = template_source("report.js")
     style = template_source("report.css")
     template = html_environment().get_template("report.html")
     return template.render(
         info=info,
-        rows=_views(sorted(rows, key=_severity), shots or {}),
+        rows=_Views(sorted(rows, key=_severity), shots or {}, on_progress),
         counts=_verdict_counts(rows),
         findings=len({row.finding_id for row in rows}),
         brands=sorted({row.brand for row in rows if row.brand}),
@@ -86,19 +88,31 @@ def _verdict_counts(rows: Sequence[ReportRow]) -> list[tuple[str, int]]:
     return [(verdict, counts[verdict]) for verdict in VERDICTS if counts[verdict]]
 
 
-def _views(rows: Sequence[ReportRow], shots: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
-    views, shown = [], set()
-    for row in rows:
-        view = _view(row)
-        page = shots.get(row.page_id, {})
-        view.update(text_source=page.get("text_source"), shot=None, shot_elsewhere=False)
-        if page.get("uri") and row.page_id not in shown:
-            shown.add(row.page_id)
-            view["shot"] = page
-        elif page.get("uri"):
-            view["shot_elsewhere"] = True
-        views.append(view)
-    return views
+class _Views:
+    """The table's rows, made as the template writes them (one pass): so a row's screenshot
+    is read, and its finding counted for ``on_progress``, when its row is written."""
+
+    def __init__(self, rows: Sequence[ReportRow], shots: Mapping[int, dict[str, Any]],
+                 on_progress: Progress | None) -> None:
+        self.rows = rows
+        self.shots = shots
+        self.tally = FindingTally(rows, on_progress)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        shown = set()
+        for row in self.tally.each(self.rows):
+            view = _view(row)
+            page = self.shots.get(row.page_id, {})
+            view.update(text_source=page.get("text_source"), shot=None, shot_elsewhere=False)
+            if page.get("uri") and row.page_id not in shown:
+                shown.add(row.page_id)
+                view["shot"] = page
+            elif page.get("uri"):
+                view["shot_elsewhere"] = True
+            yield view
 
 
 def _view(row: ReportRow) -> dict[str, Any]:

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
 
 from jinja2 import Environment
 
 from .html import ReportInfo
-from .rows import VERDICTS, ReportRow
+from .rows import VERDICTS, FindingTally, Progress, ReportRow
 from .templating import plain, unescaped_environment
 
 __all__ = ["Md", "defang", "md_escape", "render_markdown"]
@@ -99,9 +99,11 @@ def _environment() -> Environment:
     return env
 
 
-def render_markdown(rows: Sequence[ReportRow], info: ReportInfo) -> str:
-    """The summary document."""
-    findings = _one_per_finding(rows)
+def render_markdown(
+    rows: Sequence[ReportRow], info: ReportInfo, on_progress: Progress | None = None
+) -> str:
+    """The summary document; ``on_progress`` counts the findings summed up."""
+    findings = _one_per_finding(FindingTally(rows, on_progress).each(rows))
     flagged = [f for f in findings if f["verdict"] == "flagged"]
     return _environment().get_template("report.md.j2").render(
         info=info,
@@ -114,7 +116,7 @@ def render_markdown(rows: Sequence[ReportRow], info: ReportInfo) -> str:
     )
 
 
-def _one_per_finding(rows: Sequence[ReportRow]) -> list[dict[str, Any]]:
+def _one_per_finding(rows: Iterable[ReportRow]) -> list[dict[str, Any]]:
     findings: dict[int, dict[str, Any]] = {}
     for row in rows:
         finding = findings.setdefault(row.finding_id, {"row": row, "numbers": []})

@@ -25,12 +25,12 @@ from collections.abc import Iterable, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from .hosting import is_hosting_platform
-from .rows import ReportRow
+from .rows import FindingTally, Progress, ReportRow
 
 if TYPE_CHECKING:
     from pymisp import MISPEvent, MISPObject
 
-__all__ = ["GROUPS", "build_events", "write_events"]
+__all__ = ["GROUPS", "build_events", "exported_findings", "write_events"]
 
 GROUPS = ("run", "brand")
 
@@ -42,25 +42,36 @@ _NAMESPACE = uuid.UUID("4f6c2b9e-1d53-5c1e-9a61-73636d6c696e")  # fixed: "scamli
 
 
 def build_events(
-    rows: Sequence[ReportRow], runs: dict[int, dict[str, Any]], *, group: str = "run"
+    rows: Sequence[ReportRow],
+    runs: dict[int, dict[str, Any]],
+    *,
+    group: str = "run",
+    on_progress: Progress | None = None,
 ) -> list[MISPEvent]:
     """The events for ``rows``: one per run that last saw them, or one per brand.
 
     ``runs`` is ``{run_id: run}`` as the store returns them (for dates and stable UUIDs).
+    ``on_progress`` counts the exported findings as their objects are built.
     """
     if group not in GROUPS:
         raise ValueError(f"group must be one of {GROUPS}, not {group!r}")
     store_key = min((run["started_at"] for run in runs.values()), default="")
+    exported = [row for row in rows if row.verdict in EXPORTED_VERDICTS]
     groups: dict[Any, list[ReportRow]] = {}
-    for row in rows:
-        if row.verdict in EXPORTED_VERDICTS:
-            key = row.run_id if group == "run" else row.brand or "(no brand)"
-            groups.setdefault(key, []).append(row)
+    for row in exported:
+        key = row.run_id if group == "run" else row.brand or "(no brand)"
+        groups.setdefault(key, []).append(row)
+    tally = FindingTally(exported, on_progress)
     return [
         _event(f"{store_key}:{group}:{key}", _info(group, key, members), members,
-               _event_date(runs.get(key) if group == "run" else None, members))
+               _event_date(runs.get(key) if group == "run" else None, members), tally)
         for key, members in sorted(groups.items(), key=lambda item: str(item[0]))
     ]  # fmt: skip
+
+
+def exported_findings(rows: Sequence[ReportRow]) -> int:
+    """How many findings :func:`build_events` exports from ``rows``."""
+    return len({row.finding_id for row in rows if row.verdict in EXPORTED_VERDICTS})
 
 
 def write_events(events: Iterable[MISPEvent], stream: IO[str]) -> None:
@@ -81,7 +92,9 @@ def _event_date(run: dict[str, Any] | None, rows: Sequence[ReportRow]) -> dt.dat
     return dt.date.fromisoformat(moment[:10])
 
 
-def _event(key: str, info: str, rows: Sequence[ReportRow], date: dt.date) -> MISPEvent:
+def _event(
+    key: str, info: str, rows: Sequence[ReportRow], date: dt.date, tally: FindingTally
+) -> MISPEvent:
     from pymisp import MISPEvent
 
     event = MISPEvent()
@@ -97,7 +110,7 @@ def _event(key: str, info: str, rows: Sequence[ReportRow], date: dt.date) -> MIS
     phones: dict[str, MISPObject] = {}
     sites: dict[int, MISPObject] = {}
     indicators = {row.e164 for row in rows if row.verdict == "flagged"}
-    for row in rows:
+    for row in tally.each(rows):
         site = sites.get(row.page_id)
         if site is None:
             site = sites[row.page_id] = event.add_object(_website(key, row))

@@ -3,11 +3,14 @@
 Every export (CSV, JSON Lines, HTML, Markdown, MISP) starts from the same rows, so a field an
 analyst filters on means the same thing in each. A finding with no phone number still gets
 one row (with empty number fields), so nothing the store judged is silently dropped.
+
+Progress: every writer takes an optional ``on_progress(done, total)`` (:data:`Progress`),
+called as findings are read or written; the CLI passes its ticker (``reports`` never prints).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +25,8 @@ __all__ = [
     "DEFAULT_VERDICTS",
     "VERDICTS",
     "Filters",
+    "FindingTally",
+    "Progress",
     "Reason",
     "ReportError",
     "ReportRow",
@@ -35,6 +40,9 @@ VERDICTS = ("flagged", "suspicious", "clean", "official")
 
 #: What ``scamlines report`` shows unless ``--verdict`` says otherwise: what needs a human.
 DEFAULT_VERDICTS = ("flagged", "suspicious")
+
+#: ``on_progress(done, total)``: findings done so far, and in all (None when not known).
+Progress = Callable[[int, int | None], None]
 
 
 class ReportError(FilterError):
@@ -156,8 +164,11 @@ class Filters:
         )
 
 
-def build_rows(store: Store, filters: Filters) -> list[ReportRow]:
-    """The rows for every finding passing ``filters``, in finding order."""
+def build_rows(
+    store: Store, filters: Filters, on_progress: Progress | None = None
+) -> list[ReportRow]:
+    """The rows for every finding passing ``filters``, in finding order; ``on_progress``
+    after each finding read."""
     for status in filters.statuses:
         if status not in FINDING_STATUSES:
             raise ReportError(f"unknown finding status {status!r}")
@@ -166,12 +177,38 @@ def build_rows(store: Store, filters: Filters) -> list[ReportRow]:
     types = {number["e164"]: number["type"] for number in store.numbers()}
     sightings: dict[int, list[dict[str, Any]]] = {}
     rows: list[ReportRow] = []
-    for finding in findings:
+    for done, finding in enumerate(findings, 1):
         page_id = finding["page_id"]
         if page_id not in sightings:
             sightings[page_id] = store.sightings(page_id)
         rows.extend(_finding_rows(finding, pages.get(page_id, {}), sightings[page_id], types))
+        if on_progress is not None:
+            on_progress(done, len(findings))
     return rows
+
+
+class FindingTally:
+    """Counts the findings whose rows a writer has used, for ``on_progress``.
+
+    A finding counts once, when its first row is done: a writer calls the tally with each
+    row it has used (or iterates :meth:`each`), whatever the order of the rows.
+    """
+
+    def __init__(self, rows: Iterable[ReportRow], on_progress: Progress | None) -> None:
+        self.on_progress = on_progress
+        self.total = len({row.finding_id for row in rows}) if on_progress is not None else 0
+        self.done: set[int] = set()
+
+    def __call__(self, row: ReportRow) -> None:
+        if self.on_progress is not None and row.finding_id not in self.done:
+            self.done.add(row.finding_id)
+            self.on_progress(len(self.done), self.total)
+
+    def each(self, rows: Iterable[ReportRow]) -> Iterator[ReportRow]:
+        """``rows``, counting each once the caller has used it."""
+        for row in rows:
+            yield row
+            self(row)
 
 
 def _finding_rows(

@@ -11,13 +11,14 @@ hashes in ``manifest.json`` and ``SHA256SUMS`` like every other file.
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from crawler.store import Store
 
-__all__ = ["FILES", "data_uri", "page_shots", "write_screenshots"]
+__all__ = ["FILES", "PageShots", "data_uri", "write_screenshots"]
 
 #: Package file name of each screenshot kind.
 FILES = {"viewport": "screenshot.png", "full_page": "screenshot-full.png"}
@@ -28,18 +29,39 @@ def data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def page_shots(store: Store, page_ids: set[int]) -> dict[int, dict[str, Any]]:
-    """For each page: its latest viewport screenshot (``uri``, ``sha256``, ``captured_at``)
-    and which text the detector judged (``text_source``)."""
-    shots: dict[int, dict[str, Any]] = {}
-    for page_id in page_ids:
-        shot = store.latest_screenshot(page_id)
-        entry: dict[str, Any] = {"text_source": store.text_source(page_id)}
+class PageShots(Mapping[int, dict[str, Any]]):
+    """For each of ``page_ids``: its latest viewport screenshot (``uri``, ``sha256``,
+    ``captured_at``) and which text the detector judged (``text_source``).
+
+    Read from the store when first asked for (the HTML report asks as it writes each row),
+    and kept: the store must stay open while this is used.
+    """
+
+    def __init__(self, store: Store, page_ids: set[int]) -> None:
+        self.store = store
+        self.page_ids = page_ids
+        self.read: dict[int, dict[str, Any]] = {}
+
+    def __getitem__(self, page_id: int) -> dict[str, Any]:
+        if page_id not in self.page_ids:
+            raise KeyError(page_id)
+        if page_id not in self.read:
+            self.read[page_id] = self._entry(page_id)
+        return self.read[page_id]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.page_ids)
+
+    def __len__(self) -> int:
+        return len(self.page_ids)
+
+    def _entry(self, page_id: int) -> dict[str, Any]:
+        shot = self.store.latest_screenshot(page_id)
+        entry: dict[str, Any] = {"text_source": self.store.text_source(page_id)}
         if shot is not None:
             entry.update(uri=data_uri(shot["png"]), sha256=shot["sha256"],
                          captured_at=shot["captured_at"])
-        shots[page_id] = entry
-    return shots
+        return entry
 
 
 def write_screenshots(store: Store, page_id: int, where: Path) -> list[dict[str, Any]]:

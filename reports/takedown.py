@@ -24,9 +24,10 @@ to a brand is never reported.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -38,6 +39,7 @@ from crawler.store.filters import normalise_domain
 from . import rdap
 from .carriers import number_route
 from .packaging import MANIFEST, sha256_file, write_checksums
+from .rows import Progress
 from .screenshots import write_screenshots
 from .templating import text_environment
 
@@ -132,22 +134,33 @@ def make_takedown(
     *,
     sender: Sender = Sender(),
     use_rdap: bool = False,
+    on_progress: Progress | None = None,
 ) -> list[Package]:
     """Write the packages for ``target`` under ``out`` and record them in the store.
 
+    ``on_progress(done, total)`` is called after each page's evidence folder is written (a
+    page is in its site's package and in each of its numbers' packages).
     Raises :class:`TakedownError` when ``out`` is not empty, when nothing eligible matches,
     or when the target is an allowlisted number or domain.
     """
     _check_out(out)
     pages = _select(store, allowlist, target)
     created = utc_now()
+    sites, numbers = _by_host(pages), _by_number(pages, target)
+    total = sum(map(len, sites.values())) + sum(map(len, numbers.values()))
+    count = itertools.count(1)
+
+    def written() -> None:
+        if on_progress is not None:
+            on_progress(next(count), total)
+
     packages = [
-        _site_package(store, allowlist, host, group, out, sender, created, use_rdap)
-        for host, group in _by_host(pages).items()
+        _site_package(store, allowlist, host, group, out, sender, created, use_rdap, written)
+        for host, group in sites.items()
     ]
     packages += [
-        _number_package(store, allowlist, e164, group, out, sender, created)
-        for e164, group in _by_number(pages, target).items()
+        _number_package(store, allowlist, e164, group, out, sender, created, written)
+        for e164, group in numbers.items()
     ]
     _write_root(out, packages, target, created)
     for package in packages:
@@ -284,12 +297,13 @@ def _site_package(
     sender: Sender,
     created: str,
     use_rdap: bool,
+    written: Callable[[], None],
 ) -> Package:
     folder = out / f"site-{_safe_name(host)}"
     domain = pages[0].page.get("domain") or host
     contact = rdap.abuse_contact(domain) if use_rdap else None
     recipient = contact or rdap.placeholder(domain)
-    evidence = _write_evidence(store, pages, folder)
+    evidence = _write_evidence(store, pages, folder, written)
     context = _common_context(allowlist, pages, evidence, sender, created)
     context.update(host=host, domain=domain, recipient=recipient)
     return _finish(folder, "site", host, pages, recipient, "site-notice.txt", context)
@@ -303,10 +317,11 @@ def _number_package(
     out: Path,
     sender: Sender,
     created: str,
+    written: Callable[[], None],
 ) -> Package:
     folder = out / f"number-{_safe_name(e164)}"
     route = number_route(e164)
-    evidence = _write_evidence(store, pages, folder)
+    evidence = _write_evidence(store, pages, folder, written)
     context = _common_context(allowlist, pages, evidence, sender, created)
     context.update(route=route, e164=e164)
     return _finish(folder, "number", e164, pages, route.recipient, "number-notice.txt", context)
@@ -387,9 +402,16 @@ def _brand_contacts(allowlist: Allowlist, name: str) -> dict[str, Any]:
 # --- evidence ----------------------------------------------------------------------------------
 
 
-def _write_evidence(store: Store, pages: list[_Page], folder: Path) -> list[dict[str, Any]]:
-    """Write ``evidence/page-ID/`` for each page; returns what the notices say about them."""
-    return [_write_page_evidence(store, entry, folder) for entry in pages]
+def _write_evidence(
+    store: Store, pages: list[_Page], folder: Path, written: Callable[[], None]
+) -> list[dict[str, Any]]:
+    """Write ``evidence/page-ID/`` for each page (``written()`` after each); returns what the
+    notices say about them."""
+    summaries = []
+    for entry in pages:
+        summaries.append(_write_page_evidence(store, entry, folder))
+        written()
+    return summaries
 
 
 def _write_page_evidence(store: Store, entry: _Page, folder: Path) -> dict[str, Any]:
