@@ -4,7 +4,8 @@ One Redis holds, per run (keys under ``scamlines:run<ID>:``): the frontier (a sc
 priority queue, the ``requests`` sorted set), the duplicate filter (``dupefilter``), the seeds
 not yet scheduled (``seeds``, and ``seedleases``: seeds a worker took but has not queued yet),
 the leases of requests a worker is fetching (``leases`` and ``leasedata``), the page records on
-their way to the recorder (the ``records`` stream), the run-wide page count (``pages``), the
+their way to the recorder (the ``records`` stream), the run-wide page count (``pages``, of the
+distinct URLs in ``counted``: :data:`COUNT_PAGE`), the
 per-domain politeness slots (``slot:<host>`` and ``next:<host>``), the run's crawl settings
 (``config``) and its ``done`` flag; ``scamlines:current`` names the run workers join.
 
@@ -140,6 +141,20 @@ if ARGV[4] ~= '' then redis.call('ZREM', KEYS[3], ARGV[4]) end
 if ARGV[1] ~= '' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
 return 1
+"""
+
+#: COUNT_PAGE = count a fetched page against the run's page budget, once per URL: KEYS counted
+#: (the URLs within the budget), pages (their number); ARGV url, budget (0: none). Returns
+#: {count, 1} for a URL newly counted, {count, 0} for one counted before (a page fetched again
+#: after its lease expired uses no budget; the recorder stores it once), {count, -1} for a
+#: URL over the budget (not counted, so a later copy of it is refused too).
+COUNT_PAGE = """
+local count = tonumber(redis.call('GET', KEYS[2]) or '0')
+if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return {count, 0} end
+local budget = tonumber(ARGV[2])
+if budget > 0 and count >= budget then return {count, -1} end
+redis.call('SADD', KEYS[1], ARGV[1])
+return {redis.call('INCR', KEYS[2]), 1}
 """
 
 #: ACQUIRE = a run-wide per-domain politeness slot: KEYS slot (holders, scored by expiry),

@@ -33,6 +33,7 @@ from crawler.config import CrawlConfig
 from crawler.pageworker import analyse_page
 from crawler.redisrun import (
     ACQUIRE,
+    COUNT_PAGE,
     CURRENT,
     ENQUEUE,
     LEASE_SECONDS,
@@ -343,8 +344,9 @@ class RedisSpider(ScamlinesSpider):
 class RecordPipeline:
     """Judge each page with the detector and send its record to the recorder.
 
-    The page budget (``SCAMLINES_MAX_PAGES``) is the run's: one counter in Redis. A page past
-    it is dropped (its leases released) and the run marked done.
+    The page budget (``SCAMLINES_MAX_PAGES``) is the run's: one counter in Redis, of distinct
+    URLs (a page fetched again after its lease expired counts once). A page past it is dropped
+    (its leases released) and the run marked done.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -358,6 +360,7 @@ class RecordPipeline:
             else None
         )
         self.redis = connect(settings["REDIS_URL"])
+        self._count = self.redis.register_script(COUNT_PAGE)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -366,8 +369,11 @@ class RecordPipeline:
     def process_item(self, item: PageItem) -> PageItem:
         leases = list(item.leases)
         try:
-            count = int(self.redis.incr(self.keys.pages))
-            if self.max_pages and count > self.max_pages:
+            counted, within = self._count(
+                keys=[self.keys.counted, self.keys.pages], args=[item.fetch.url, self.max_pages]
+            )
+            count = int(counted)
+            if within == -1:
                 release(self.redis, self.keys, leases)
                 self.redis.set(self.keys.done, "max_pages")
                 _stop(self.crawler, "max_pages")

@@ -371,3 +371,21 @@ def test_a_queued_request_is_encoded_as_scrapy_would(redis_url: str) -> None:
     again = request_from_dict(data, spider=spider)
     assert (again.url, again.callback, again.errback, again.meta) == (
         request.url, spider.parse, spider.on_error, request.meta)
+
+
+def test_a_page_fetched_again_uses_no_page_budget(
+    tmp_path: Path, slow_site: SiteServer, redis_url: str
+) -> None:
+    """Leases shorter than a fetch: pages are fetched again after their lease expires, and
+    the run still gets --max-pages distinct pages (each stored once)."""
+    db = tmp_path / "shared.db"
+    run = recorder(slow_site, db, redis_url, "--max-pages", "12",
+                   "--set", "SCAMLINES_LEASE_SECONDS=0.1")  # fmt: skip
+    workers = worker(redis_url)
+    code, err = finish(run)
+    assert code == 0, err
+    assert finish(workers)[0] == 0
+    stats = json.loads(query(db, "SELECT stats FROM runs")[0]["stats"])
+    assert stats.get("scamlines/duplicates", 0) > 0  # pages were fetched twice
+    urls = [row["url"] for row in query(db, "SELECT url FROM pages")]
+    assert len(urls) == len(set(urls)) == 12
