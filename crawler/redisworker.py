@@ -79,6 +79,9 @@ def _stop(crawler: Crawler, reason: str) -> None:
         deferred_from_coro(crawler.engine.close_spider_async(reason=reason))
 
 
+#: Fingerprints a worker remembers having sent to the shared duplicate filter (at most).
+KNOWN_FINGERPRINTS = 200_000
+
 #: How often an idle worker looks for work in the shared queue (one small Redis script call).
 IDLE_POLL_SECONDS = 0.25
 
@@ -143,12 +146,25 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         self.crawler = spider.crawler
         self.keys = RunKeys(spider.settings.getint("SCAMLINES_RUN_ID"))
         self._enqueue = self.server.register_script(ENQUEUE)
+        #: Fingerprints this worker has sent to the shared duplicate filter: most links of a
+        #: page were seen before, and each costs a Redis round trip to be told so.
+        self._known: set[str] = set()
+
+    def _remember(self, fingerprint: str) -> None:
+        if fingerprint:
+            if len(self._known) >= KNOWN_FINGERPRINTS:
+                self._known.clear()  # bounded memory; Redis stays the judge
+            self._known.add(fingerprint)
 
     def enqueue_request(self, request: Request) -> bool:
         """scrapy-redis's enqueue (duplicate filter, then queue) as one atomic step, which
         also ends a seed's lease (:data:`crawler.redisrun.ENQUEUE`)."""
         seed = request.meta.pop("scamlines_seed_lease", "")
         fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
+        if fingerprint in self._known and not seed and not _leases(request):
+            # This worker put it in the shared filter before: Redis would refuse it too.
+            self.df.log(request, self.spider)
+            return False
         data = self.queue._encode_request(request)
         try:
             added = bool(self._enqueue(
@@ -157,6 +173,7 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
             ))  # fmt: skip
             if not added and _leases(request):
                 release(self.server, self.keys, _leases(request))
+            self._remember(fingerprint)
         except redis.RedisError as err:
             self._gone(err)
             return False

@@ -389,3 +389,39 @@ def test_a_page_fetched_again_uses_no_page_budget(
     assert stats.get("scamlines/duplicates", 0) > 0  # pages were fetched twice
     urls = [row["url"] for row in query(db, "SELECT url FROM pages")]
     assert len(urls) == len(set(urls)) == 12
+
+
+def test_a_link_the_worker_queued_before_costs_no_round_trip(redis_server: RedisServer) -> None:
+    """The worker remembers the fingerprints it sent to the shared duplicate filter; Redis
+    (``INFO commandstats``) is asked once for a link seen twice, and refuses it across workers."""
+    from scrapy import Request
+    from scrapy.utils.test import get_crawler
+
+    from crawler.redisworker import LeasedScheduler, RedisSpider, worker_settings
+
+    def scheduler() -> LeasedScheduler:
+        config = {"SCAMLINES_SEEDS": ["https://a.example/"]}
+        settings = worker_settings(redis_server.url, 1, config).copy_to_dict()
+        settings["TWISTED_REACTOR_ENABLED"] = False  # no crawl runs here: no reactor
+        crawler = get_crawler(RedisSpider, settings)
+        spider = RedisSpider.from_crawler(crawler)
+        crawler.spider = spider
+        found = LeasedScheduler.from_crawler(crawler)
+        found.open(spider)
+        return found
+
+    client = redis_server.client()
+
+    def scripts_run() -> int:
+        stats = client.info("commandstats")
+        return sum(stats.get(name, {}).get("calls", 0) for name in ("cmdstat_evalsha", "cmdstat_eval"))
+
+    first, second = scheduler(), scheduler()
+    assert first.enqueue_request(Request("https://a.example/q"))  # the script is loaded
+    before = scripts_run()
+    assert first.enqueue_request(Request("https://a.example/p"))
+    assert not first.enqueue_request(Request("https://a.example/p"))
+    assert not first.enqueue_request(Request("https://a.example/q"))
+    assert scripts_run() - before == 1
+    assert not second.enqueue_request(Request("https://a.example/p"))  # another worker: Redis says no
+    assert client.zcard("scamlines:run1:requests") == 2
