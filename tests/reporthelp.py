@@ -50,8 +50,12 @@ def crawled_copy(crawl: Any, site: SiteServer, crawl_dir: Path, tmp_path: Path) 
         # would retitle itself); screenshots in reports are tested in test_render.py.
         result: CrawlResult = crawl(*seeds(site), "--depth", "0", "--render", "never", db=source)
         assert result.returncode == 0, result.stderr
-    copy = tmp_path / "report.db"
-    # The backup API copies a WAL database consistently (a file copy could miss the WAL).
+    return copy_db(source, tmp_path / "report.db")
+
+
+def copy_db(source: Path, copy: Path) -> Path:
+    """``source`` copied to ``copy`` with SQLite's backup API, which copies a WAL database
+    consistently (a file copy could miss the WAL)."""
     src, dst = sqlite3.connect(source), sqlite3.connect(copy)
     try:
         src.backup(dst)

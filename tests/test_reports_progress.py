@@ -5,11 +5,10 @@ lines on stderr (``SCAMLINES_PROGRESS_INTERVAL`` makes them come at once), none 
 from __future__ import annotations
 
 import re
-import sqlite3
 from pathlib import Path
 
 import pytest
-from reporthelp import run_cli
+from reporthelp import copy_db, run_cli
 from scanhelp import AL, N1, N2, page
 
 import detector
@@ -54,18 +53,6 @@ def every_tick(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SCAMLINES_PROGRESS_INTERVAL", "0.000001")
     monkeypatch.setattr("reports.formats.utc_now", lambda: FROZEN)
     monkeypatch.setattr("reports.takedown.utc_now", lambda: FROZEN)
-
-
-def copy_db(source: Path, folder: Path) -> Path:
-    folder.mkdir()
-    copy = folder / source.name
-    src, dst = sqlite3.connect(source), sqlite3.connect(copy)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-    return copy
 
 
 def ticks(stderr: str) -> list[tuple[str, int, int, str]]:
@@ -120,7 +107,8 @@ def test_takedown_progress_and_identical_packages(big_db: Path, tmp_path: Path,
     into ``pkg`` under its own folder (the README names the folder as given)."""
     trees = {}
     for name, quiet in (("loud", ()), ("quiet", ("--quiet",))):
-        db = copy_db(big_db, tmp_path / name)
+        (tmp_path / name).mkdir()
+        db = copy_db(big_db, tmp_path / name / big_db.name)
         monkeypatch.chdir(db.parent)
         result = run_cli("takedown", "--domain", TAKEDOWN_HOST, "-o", "pkg", "--db", db.name,
                          *quiet)  # fmt: skip
