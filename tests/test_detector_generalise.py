@@ -4,11 +4,12 @@ allowlist's own verified lines."""
 
 from __future__ import annotations
 
+import phonenumbers
 import pytest
 
 import allowlist
 import detector
-from crawler.checks.evaluate import PageResult, kind_table, summarize_by_kind
+from crawler.checks.evaluate import PageResult, dialable_number, kind_table, summarize_by_kind
 from detector import language, owners
 from detector.domains import is_hosted, url_number_text
 
@@ -377,3 +378,18 @@ def test_hours_glued_to_a_number_are_not_its_digits(al: allowlist.Allowlist) -> 
     report = text("KLM contact\nKLM international+31 20 555 014224/7Worldwide", al)
     assert report.numbers[0].e164 == "+31205550142"
     assert report.numbers[0].valid
+
+
+@pytest.mark.parametrize(("label", "e164"), [
+    pytest.param("1-800-GEEK SQUAD", "+18004335778", id="letters-beyond-seven"),
+    pytest.param("1-888-Norton-55 (667-8665)", "+18886678665", id="bracket-repeats-letters"),
+    pytest.param("1-888-555-DATA", "+18885553282", id="plain-vanity"),
+    pytest.param("1-888-XXX-XXXX", None, id="masked"),
+    pytest.param("+44 20 7946 0958", "+442079460958", id="not-vanity"),
+])
+def test_eval_reads_vanity_labels_as_dialled(label: str, e164: str | None) -> None:
+    # A labelled vanity number stands for the digits a caller dials: letters past the seventh
+    # only finish the word (a bracket repeating them in digits changes nothing).
+    parsed = dialable_number(label, "US")
+    assert (parsed and phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+            ) == e164
