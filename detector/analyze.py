@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import phonenumbers
 
-from detector import cues, domains, judge, language, owners, regions
+from detector import cues, domains, judge, language, owners, regions, vanity
 from detector.brands import BrandMatcher, Mention
 from detector.lexicon import Hits
 from detector.normalize import fold_text, normalize
@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from allowlist import Allowlist
 
 _CONTEXT = 90  #: characters of context kept each side of a number
+#: A title of at most this many words is a headline; a longer one is a plain-text page's first
+#: paragraph, where a number is just the first sighting.
+_HEADLINE_WORDS = 16
 _matchers: dict[int, tuple[object, BrandMatcher]] = {}
 
 
@@ -186,7 +189,18 @@ class _PageAnalysis:
             judge.tie_to_brand(facts, page_brands, text_mentions, starts)
             judge.assign_status(facts)
             judge.decide_advertised(facts)
+            if facts.status == "unverified" and facts.brand:
+                facts.brand_vanity = self._spells_brand(facts)
         return list(by_number.values())
+
+    def _spells_brand(self, facts: judge.NumberFacts) -> bool:
+        """Whether a sighting writes the number in letters spelling its brand's name."""
+        brand = self.allowlist.brand(facts.brand) if facts.brand else None
+        if brand is None:
+            return False
+        names = (brand.name, *brand.aliases)
+        return any(vanity.spells_brand(s.raw, facts.e164, names) for s in facts.sightings
+                   if s.source == "text" and any(char.isalpha() for char in s.raw))
 
     def _other_owner(self, facts: judge.NumberFacts, starts: list[int]) -> str | None:
         """The institution every text sighting of the number is given for, if any."""
@@ -221,13 +235,16 @@ class _PageAnalysis:
     # -- verdicts -------------------------------------------------------------------------
 
     def _signals(self, mentions: list[Mention], page_brands: list[str]) -> judge.PageSignals:
-        found = set(self.hits.cues)
+        # Toll-free and urgency words in the text count next to a number (judge._traits); in
+        # the title or the address they pitch the whole page.
+        pitch: set[str] = set()
         for extra in (self.page.title, self.url_text):
-            found |= set(self.matcher.scan(extra, "text")[1].cues) if extra else set()
+            pitch |= set(self.matcher.scan(extra, "text")[1].cues) if extra else set()
         signals = judge.PageSignals(
-            toll_free_claim="toll_free" in found,
-            disclaimer="disclaimer" in found,
-            urgency="urgency" in found,
+            toll_free_claim="toll_free" in pitch,
+            disclaimer="disclaimer" in pitch or "disclaimer" in self.hits.cues,
+            urgency="urgency" in pitch,
+            headline=0 < len(self.page.title.split()) <= _HEADLINE_WORDS,
             foreign_domain_brands=sorted({m.brand for m in mentions if m.source == "host"}),
             page_brands=page_brands,
             hosted=self.url is not None and domains.is_hosted(self.url),

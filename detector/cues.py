@@ -10,9 +10,23 @@ trustworthy, not a warning.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 
 _STOP_CHARS = ".!?\n"
+#: A warning that points back at a message just quoted: "Do not call any numbers listed in the
+#: email", "never call the number on the invoice". Scam-warning articles quote the fake invoice,
+#: then say so; a pitch never tells readers not to call the number it just gave.
+_BACK_REFERENCE = re.compile(
+    r"\b(?:do not|don['’]?t|never|avoid)\s+(?:call|calling|dial|dialing|ring|phone)\b"
+    r"[^.!?\n]{0,40}?\bnumbers?\b[^.!?\n]{0,30}?\b(?:in|on|from|inside)\s+"
+    r"(?:the|this|that|these|those|such|an?|any|your)?\s*(?:e-?mails?|messages?|texts?|invoices?|"
+    r"pop-?ups?|letters?|voicemails?|notices?|alerts?|receipts?|bills?)\b")
+_BACK_REFERENCE_SPAN = 600  #: characters after a number's sentence searched for one
+#: A fax label right before a number: "Fax: …", "fax no. …", "Telefax …" (read backwards from
+#: the number, so anchored at the end).
+_FAX_LABEL = re.compile(r"\b(?:fax|facsimile|telefax)(?:[^\w\n]{0,3}(?:no|nr|number|#))?"
+                        r"[^\w\n]{0,4}$")
 _CLAIM_BEFORE = 80  #: characters before a number in which "official" qualifies it
 _CLAIM_AFTER = 40
 
@@ -71,6 +85,8 @@ class CueIndex:
         self.disclaimer = sorted(positions.get("disclaimer", ()))
         self.official = sorted(positions.get("official", ()))
         self.verdict = sorted(positions.get("scam_verdict", ()))
+        self.toll_free = sorted(positions.get("toll_free", ()))
+        self.urgency = sorted(positions.get("urgency", ()))
 
 
     @staticmethod
@@ -92,6 +108,30 @@ class CueIndex:
                 return begin, end
             end = _content_end(self.text, begin)
         return 0, 0
+
+    def around(self, positions: list[int], start: int, end: int,
+               sentence: tuple[int, int] | None = None) -> bool:
+        """Whether a cue of ``positions`` is in the sentence of ``[start, end)`` or the one
+        just before or after it: "Need urgent help? Call …", "Call … The line is toll-free."
+        A "24/7" or "toll-free" elsewhere on the page says nothing about this number."""
+        if not self.count(positions, start - 800, end + 700):
+            return False  # none within reach of a neighbour sentence (400 + 400 back, 300 + 300 on)
+        s_start, s_end = sentence or self.sentence(start, end)
+        if self.count(positions, s_start, s_end):
+            return True
+        p_start, p_end = self.previous_sentence(s_start)
+        if p_end > p_start and self.count(positions, p_start, p_end):
+            return True
+        n_start = s_end
+        while n_start < len(self.text) and self.text[n_start].isspace():
+            n_start += 1
+        n_end = _next_stop(self.text, n_start, min(len(self.text), n_start + 300))
+        return self.count(positions, s_end, n_end) > 0
+
+    def fax_label(self, start: int) -> bool:
+        """Whether the number starting at ``start`` is labelled a fax line ("Fax: …"): a fax
+        line is not a line to call, however often a page repeats it."""
+        return _FAX_LABEL.search(self.text, max(0, start - 24), start) is not None
 
     def claims_official(self, start: int, end: int,
                         sentence: tuple[int, int] | None = None) -> bool:
@@ -126,6 +166,11 @@ class CueIndex:
             n_end = _next_stop(self.text, s_end, min(len(self.text), s_end + 300))
             if n_end > s_end and self.count(self.verdict, s_end, n_end):
                 return True
+        # A quoted message, then a warning about the numbers in it: "… Reach us on +1 888 …
+        # Regards, Billing Department. … Do not call any numbers listed in the email."
+        if self.strong and self.count(self.strong, s_end, s_end + _BACK_REFERENCE_SPAN) and \
+                _BACK_REFERENCE.search(self.text, s_end, s_end + _BACK_REFERENCE_SPAN):
+            return True
         if self.count(self.cta, s_start, s_end):
             return False
         own_weak = self.count(self.weak, s_start, s_end)

@@ -47,11 +47,17 @@ class NumberFacts:
     retired: bool = False
     support: int = 0  #: support words around it, summed over sightings
     warned_sightings: int = 0
+    fax_sightings: int = 0  #: text sightings labelled "Fax:"
+    #: written as a vanity number spelling its brand ("1-800-GEEK SQUAD"): the brand's own line,
+    #: missing from the allowlist (detector.vanity.spells_brand)
+    brand_vanity: bool = False
     brand: str | None = None
     status: str = "unverified"
     advertised: bool = False
     warned: bool = False
     claimed_official: bool = False  #: called official/verified in its own sentence
+    toll_free_near: bool = False  #: "toll-free" next to a sighting (its sentence or a neighbour)
+    urgency_near: bool = False  #: "call now", "24/7", "urgent" next to a sighting
     other_owner: str | None = None  #: the institution the page gives the number to
     near_brands: set[str] = field(default_factory=set)
     #: the closest brand the page is about, per sighting: two or more means the same number
@@ -65,6 +71,11 @@ class NumberFacts:
     @property
     def count(self) -> int:
         return max(1, sum(1 for s in self.sightings if s.source == "text"))
+
+    @property
+    def call_count(self) -> int:
+        """How often the text offers it as a line to call (fax labels excluded)."""
+        return max(1, self.count - self.fax_sightings)
 
 
 def brand_scores(mentions: Iterable[Mention]) -> dict[str, float]:
@@ -106,12 +117,19 @@ def describe_context(index: cues.CueIndex, facts: NumberFacts) -> None:
         if sighting.source != "text":
             continue
         start, end = sighting.start, sighting.end
+        if index.fax_label(start):
+            facts.fax_sightings += 1
+            continue
         facts.support += min(index.count(index.support, start - 120, end + 60), 3)
         sentence = index.sentence(start, end)
         if index.quotes_as_scam(start, end, sentence):
             facts.warned_sightings += 1
         elif not facts.claimed_official and index.claims_official(start, end, sentence):
             facts.claimed_official = True
+        if not facts.toll_free_near:
+            facts.toll_free_near = index.around(index.toll_free, start, end, sentence)
+        if not facts.urgency_near:
+            facts.urgency_near = index.around(index.urgency, start, end, sentence)
 
 
 def tie_to_brand(facts: NumberFacts, page_brands: Sequence[str], text_mentions: Sequence[Mention],
@@ -184,7 +202,8 @@ def assign_status(facts: NumberFacts) -> None:
 
 
 def decide_advertised(facts: NumberFacts) -> None:
-    in_text = sum(1 for s in facts.sightings if s.source == "text")
+    # A fax line ("Fax: …") is no line to call, however often the page repeats it.
+    in_text = sum(1 for s in facts.sightings if s.source == "text") - facts.fax_sightings
     facts.warned = in_text > 0 and facts.warned_sightings >= in_text
     listed = any(s.source in ("tel", "jsonld", "title", "url") for s in facts.sightings)
     facts.advertised = not facts.warned and (facts.support > 0 or listed or in_text >= 2)
@@ -213,9 +232,10 @@ def to_report(facts: NumberFacts, context: str) -> NumberReport:
 class PageSignals:
     """Page-wide evidence the score uses."""
 
-    toll_free_claim: bool = False
+    toll_free_claim: bool = False  #: in the title or the address: the whole page's pitch
     disclaimer: bool = False
-    urgency: bool = False
+    urgency: bool = False  #: likewise; in the text, only next to the number counts
+    headline: bool = False  #: the title is a headline (a few words), not a first paragraph
     foreign_domain_brands: list[str] = field(default_factory=list)
     page_brands: list[str] = field(default_factory=list)
     no_phone_support: set[str] = field(default_factory=set)  #: brands with phone_support false
@@ -231,7 +251,7 @@ def judge(numbers: list[NumberFacts], page_brands: list[str], signals: PageSigna
     lines it lacks. It is ``flagged`` with a scam trait besides (see :func:`_traits`), and any
     number advertised for a brand with no phone support is ``flagged`` outright."""
     advertised = [n for n in numbers if n.advertised and n.brand in page_brands]
-    bad = [n for n in advertised if n.status in ("unverified", "invalid")]
+    bad = [n for n in advertised if n.status in ("unverified", "invalid") and not n.brand_vanity]
     no_support = [n for n in advertised if n.brand in signals.no_phone_support]
     reasons: list[Reason] = []
     if not (bad or no_support):
@@ -241,8 +261,8 @@ def judge(numbers: list[NumberFacts], page_brands: list[str], signals: PageSigna
     strong, weak = _traits(bad or no_support, signals, reasons)
     # A weak trait (a toll-free pitch, urgency) is not enough on a page that also gives the
     # brand's verified lines: guides list a brand's other, unlisted departments that way.
-    verified_too = any(n.status == "verified" and n.advertised for n in numbers
-                       if n.brand in {b.brand for b in bad})
+    verified_too = any((n.status == "verified" or n.brand_vanity) and n.advertised
+                       for n in numbers if n.brand in {b.brand for b in bad})
     traited = strong > 0 or (weak > 0 and not verified_too)
     # Gentle steps: a page with every trait still leaves room for the reputation bonuses
     # of scheduled scans (crawler/scans/reputation.py) before the 1.0 cap.
@@ -259,7 +279,7 @@ def judge_brand(numbers: list[NumberFacts], brand: str, signals: PageSignals
     own = [n for n in numbers if n.brand == brand]
     brand_signals = PageSignals(
         toll_free_claim=signals.toll_free_claim,
-        disclaimer=signals.disclaimer, urgency=signals.urgency,
+        disclaimer=signals.disclaimer, urgency=signals.urgency, headline=signals.headline,
         foreign_domain_brands=[b for b in signals.foreign_domain_brands if b == brand],
         page_brands=signals.page_brands,
         no_phone_support=signals.no_phone_support & {brand},
@@ -292,12 +312,14 @@ def _traits(bad: list[NumberFacts], signals: PageSignals, reasons: list[Reason]
     and how many weak traits it has. Strong: the number is disguised, repeated, in the
     address, offered for several brands, called official, or the page is on a host anyone can
     publish on or carries the brand in a foreign domain, or tells readers only its numbers are
-    verified. Weak: a toll-free pitch, urgency."""
+    verified. Weak: the number in the headline; a toll-free pitch, urgency, next to the number
+    or in the title or address
+    ("24/7" or "within 24 hours" somewhere else on a guide says nothing about the number)."""
     bad_sightings = [s for n in bad for s in n.sightings]
     strong_checks = [
         (any(s.obfuscated for s in bad_sightings), "obfuscated_number",
          "the number is written with symbols or spacing that evade filters"),
-        (any(n.count >= 3 for n in bad), "number_repeated",
+        (any(n.call_count >= 3 for n in bad), "number_repeated",
          "the number is repeated over and over, a spam trait"),
         (bool(signals.foreign_domain_brands), "brand_in_foreign_domain",
          (f"the host name carries {', '.join(signals.foreign_domain_brands)} on a domain the "
@@ -313,9 +335,12 @@ def _traits(bad: list[NumberFacts], signals: PageSignals, reasons: list[Reason]
                  "is advertised for several brands on the same page")),
     ]
     weak_checks = [
-        (signals.toll_free_claim, "toll_free_claim",
+        (signals.toll_free_claim or any(n.toll_free_near for n in bad), "toll_free_claim",
          "the page presents the number as a toll-free customer-care line"),
-        (signals.urgency, "urgency_language", "the page pushes the reader to call at once"),
+        (signals.urgency or any(n.urgency_near for n in bad), "urgency_language",
+         "the page pushes the reader to call at once"),
+        (signals.headline and any(s.source == "title" for s in bad_sightings), "number_in_title",
+         "the number is in the page's headline"),
     ]
     counts = []
     for checks in (strong_checks, weak_checks):
@@ -331,7 +356,8 @@ def _weak_reasons(numbers: list[NumberFacts], advertised: list[NumberFacts],
     retired = [n for n in advertised if n.status == "retired"]
     other = [n for n in advertised if n.status == "other_brand"]
     loose = [n for n in numbers if not n.advertised and not n.warned and n.brand in page_brands
-             and n.status in ("unverified", "invalid")]
+             and n.status in ("unverified", "invalid") and not n.brand_vanity]
+    vanity = [n for n in numbers if n.brand_vanity and n.brand in page_brands]
     warned = [n for n in numbers if n.warned]
     verified = [n for n in advertised if n.status == "verified"]
     if retired:
@@ -346,6 +372,11 @@ def _weak_reasons(numbers: list[NumberFacts], advertised: list[NumberFacts],
         score = max(score, 0.2)
         reasons.append(Reason("unverified_number", _plural(
             loose, "is not in the allowlist, but the page does not present it as a support line")))
+    if vanity:  # not flagged, but an advertised line the allowlist lacks is for a person to see
+        score = max(score, 0.4 if any(n.advertised for n in vanity) else 0.2)
+        reasons.append(Reason("brand_vanity_number", _plural(
+            vanity, "spells {brand}'s name in its digits, so is the brand's own line; it is "
+            "missing from the allowlist: a person should verify and add it")))
     if warned:
         reasons.append(Reason("quoted_as_scam", _plural(
             warned, "is quoted as a scam number, not advertised")))

@@ -89,7 +89,8 @@ CLAIMS_OFFICIAL = [
 TOLL_FREE = ["toll free", "toll-free", "tollfree", "toll - free", "freephone", "free phone",
              "freefone", "numero verde", "número verde", "gratuit"]
 URGENCY = [
-    *expand("call now|immediately|urgent|urgently|emergency|24/7|24 / 7|24x7|24 hours"),
+    *expand("call now|immediate|immediately|urgent|urgently|emergency|24/7|24 / 7|24x7"),
+    "24 hours",
     *expand("right away|instant|instantly|asap|act now|without delay"),
 ]
 

@@ -314,6 +314,7 @@ def find_numbers(text: str | Normalized, parser: NumberParser) -> Iterator[Found
 _PLUS_PADDING = re.compile(
     r"[+!?](?:(?<=[!@#$%^&*=~|+]\+)(?=\d)|(?<=\+)(?=[^\d\s])|(?<=[!?])(?=[^\w\s]))")
 _LINE_BREAK_JOIN = ("-\n", "\u2013\n", "\u2010\n", "\u2011\n")
+_GLUED_HOURS = re.compile(r"(?<=\d)24[/x]7(?!\d)")  #: "24/7" right after a number's digits
 
 
 def _joined(scan: str) -> str:
@@ -323,6 +324,10 @@ def _joined(scan: str) -> str:
     for joiner in _LINE_BREAK_JOIN:
         if joiner in scan:
             scan = scan.replace(joiner, joiner[0] + " ")
+    if "24/7" in scan or "24x7" in scan:
+        # "…474 774724/7" is a number, then "24/7": table cells glued together. The hours never
+        # belong to the digits before them.
+        scan = _GLUED_HOURS.sub("\n   ", scan)
     padding = _padding(scan)
     if padding is None:  # too many candidates to check one by one
         return _PLUS_PADDING.sub("~", scan)

@@ -67,3 +67,37 @@ def _vanity_digits(printed: str, bracket: str | None) -> str | None:
     converted = phonenumbers.convert_alpha_characters_in_number("".join(groups))
     digits = re.sub(r"\D", "", converted)
     return digits[: _NATIONAL_DIGITS + lead]
+
+
+#: Words of brand names that any company may spell: "1-800-AIR-WAYS" is no brand's name.
+_GENERIC = frozenset([
+    "airline", "airlines", "airways", "bank", "books", "care", "cash", "customer", "customers",
+    "express", "group", "help", "line", "lines", "mobile", "online", "pay", "phone", "royal",
+    "service", "services", "support", "travel", "wallet",
+])
+
+
+def spells_brand(printed: str, e164: str, names: tuple[str, ...]) -> bool:
+    """Whether the vanity number ``printed`` spells one of ``names`` in the very digits it
+    dials ("1-800-GEEK SQUAD", "1-800-AT-WELLS", "1-800-ALASKAAIR (1-800-252-7522)").
+
+    Such a number is the brand's own line: a toll-free number spelling a trademark is held by
+    its owner, and a fake line has to show the digits a victim will dial. The letters must
+    dial the number's digits (a bracket with other digits, "1-800-NORTON (1-888-…)", spells
+    nothing), and contain a distinctive word of a name (not "airways"), or be the start of one
+    ("ALASKAAIR" of "Alaska Airlines")."""
+    body = printed[: printed.rfind("(")] if "(" in printed.lstrip("(") else printed
+    letters = "".join(char for char in body.lower() if "a" <= char <= "z")
+    if len(letters) < 4 or not e164.startswith("+1"):
+        return False
+    dialled = re.sub(r"\D", "", phonenumbers.convert_alpha_characters_in_number(body))
+    dialled = dialled.removeprefix("1")
+    if dialled[:_NATIONAL_DIGITS] != e164[2:]:
+        return False
+    for name in names:
+        words = re.findall(r"[a-z]+", name.lower())
+        if any(len(word) >= 4 and word not in _GENERIC and word in letters for word in words):
+            return True
+        if len(letters) >= 5 and "".join(words).startswith(letters):
+            return True
+    return False

@@ -4,11 +4,12 @@ allowlist's own verified lines."""
 
 from __future__ import annotations
 
+import phonenumbers
 import pytest
 
 import allowlist
 import detector
-from crawler.checks.evaluate import PageResult, kind_table, summarize_by_kind
+from crawler.checks.evaluate import PageResult, dialable_number, kind_table, summarize_by_kind
 from detector import language, owners
 from detector.domains import is_hosted, url_number_text
 
@@ -249,3 +250,146 @@ def test_one_hosting_list_for_detection_and_exports(domain: str, host: str,
     assert for_exports is is_hosting_platform
     if platform and domain != "google.com":
         assert is_hosted(f"https://{host}/some-page")
+
+
+# -- 16-21: a fresh set of unseen pages (issue 12, round 3) -----------------------------------
+
+GUIDE = ("How to reach Netflix billing\n"
+         "Netflix support agents answer billing questions by phone. {pitch}Netflix members can "
+         "call 1-888-555-0177 about a charge.\n"
+         "Good to know\n"
+         "Refunds for annual plans are possible within 30 days. {far}")
+
+
+@pytest.mark.parametrize(("pitch", "far", "verdict"), [
+    pytest.param("", "Chat is open 24/7 and most replies come within 24 hours.", "suspicious",
+                 id="hours-elsewhere"),
+    pytest.param("", "Calls to the toll-free line of your bank are free.", "suspicious",
+                 id="toll-free-elsewhere"),
+    pytest.param("Need urgent help? ", "", "flagged", id="urgency-before"),
+    pytest.param("For immediate assistance, ", "", "flagged", id="immediate-assistance"),
+])
+def test_weak_traits_count_next_to_the_number(pitch: str, far: str, verdict: str,
+                                              al: allowlist.Allowlist) -> None:
+    # "24/7" or "toll-free" somewhere on a guide says nothing about the number it gives.
+    report = text(GUIDE.format(pitch=pitch, far=far), al,
+                  url="https://guides.example.com/netflix-billing")
+    assert report.verdict == verdict
+
+
+def test_toll_free_in_the_next_sentence_counts(al: allowlist.Allowlist) -> None:
+    page = ("Netflix billing help\nCall Netflix billing at 1-888-555-0177 about a charge. "
+            "The line is toll-free from anywhere in the US.")
+    report = text(page, al, url="https://guides.example.com/netflix-billing")
+    assert "toll_free_claim" in report.reason_codes()
+
+
+@pytest.mark.parametrize(("page", "verdict"), [
+    pytest.param("+1-833-555-0142 Qatar Airways Cancellation\nPosted by\nQatar Airways lets "
+                 "you cancel a refundable ticket for a full refund.", "flagged",
+                 id="number-in-the-headline"),
+    pytest.param("Qatar Airways Cancellation\nPosted by\nQatar Airways lets you cancel a "
+                 "refundable ticket. Questions? Call +1-833-555-0142.", "suspicious",
+                 id="number-in-the-text"),
+    pytest.param("Qatar Airways lets you cancel a refundable ticket for a full refund, and the "
+                 "refund reaches your card within seven to ten business days, +1-833-555-0142 "
+                 "says.\nQatar Airways cancellation", "suspicious",
+                 id="first-paragraph-is-no-headline"),
+])
+def test_number_in_the_headline(page: str, verdict: str, al: allowlist.Allowlist) -> None:
+    report = text(page, al, url="https://blog.example.com/?p=1")
+    assert report.verdict == verdict
+    assert ("number_in_title" in report.reason_codes()) is (verdict == "flagged")
+
+
+CHASE_COPY = ("Chase card services\n"
+              "If you see an unauthorized charge, let us know right away by calling us.\n"
+              "1-800-935-9935\nMonday-Friday: 8 AM-midnight ET\nFax: 1-614-555-0142\n"
+              "Credit cards: 1-800-555-0143\nFax: 1-614-555-0142\n"
+              "Business cards: 1-800-955-9060\nFax No. 1-614-555-0142\n"
+              "Chase Credit Journey is free.")
+
+
+def test_a_fax_line_is_no_line_to_call(al: allowlist.Allowlist) -> None:
+    # A copy of a bank's fraud page: its fax line, repeated, is not a repeated support line.
+    report = text(CHASE_COPY, al, url="https://copies.example.com/392957.html")
+    assert report.verdict != "flagged"
+    fax = next(n for n in report.numbers if n.e164 == "+16145550142")
+    assert not fax.advertised
+
+
+def test_a_repeated_call_line_still_counts(al: allowlist.Allowlist) -> None:
+    report = text(CHASE_COPY.replace("Fax", "Call"), al,
+                  url="https://copies.example.com/392957.html")
+    assert report.verdict == "flagged"
+    assert "number_repeated" in report.reason_codes()
+
+
+@pytest.mark.parametrize(("printed", "e164"), [
+    ("1-888-NORTON-4", "+18886678664"),
+    ("1-888-NORTON-4 (1-888-667-8664)", "+18886678664"),
+])
+def test_a_vanity_number_spelling_the_brand_is_its_own_line(printed: str, e164: str,
+                                                            al: allowlist.Allowlist) -> None:
+    page = f"Norton renewals\nTo cancel a Norton plan, call {printed} and follow the prompts."
+    report = text(page, al, url="https://sites.google.com/view/norton-renewal-notes")
+    # Not flagged, but a line the allowlist lacks: left for a person to verify and add.
+    assert report.verdict == "suspicious"
+    assert "brand_vanity_number" in report.reason_codes()
+    assert e164 in numbers(report)
+
+
+@pytest.mark.parametrize("printed", [
+    pytest.param("1-800-NORTON (555-0142)", id="bracket-dials-other-digits"),
+    pytest.param("1-888-HELP-DESK", id="letters-spell-no-brand"),
+])
+def test_other_vanity_numbers_are_not_the_brands(printed: str,
+                                                 al: allowlist.Allowlist) -> None:
+    page = f"Norton renewals\nTo cancel a Norton plan, call {printed} and follow the prompts."
+    report = text(page, al, url="https://sites.google.com/view/norton-renewal-notes")
+    assert report.verdict == "flagged"
+    assert "brand_vanity_number" not in report.reason_codes()
+
+
+SCAM_EMAIL = ("Scam Squad: fake antivirus renewals\n"
+              "Scammers are sending emails that claim a Norton plan was renewed. Here is one:\n"
+              "Dear member, your Norton protection has been renewed for $244.00. To claim a "
+              "refund, contact our billing department. You can reach us on "
+              "+1 - (888) - (555) - (0142)\n"
+              "Regards, Billing Department\n"
+              "First, don't panic!\n{warning}\n"
+              "Report the email to the FTC.")
+
+
+@pytest.mark.parametrize(("warning", "verdict"), [
+    pytest.param("Do not call any numbers listed in the email.", "clean", id="warned"),
+    pytest.param("Our team answers within a day.", "flagged", id="no-warning"),
+])
+def test_a_quoted_message_then_do_not_call_its_numbers(warning: str, verdict: str,
+                                                      al: allowlist.Allowlist) -> None:
+    report = text(SCAM_EMAIL.format(warning=warning), al,
+                  url="https://news.example.com/scam-squad")
+    assert report.verdict == verdict
+    assert report.numbers[0].warned is (verdict == "clean")
+
+
+def test_hours_glued_to_a_number_are_not_its_digits(al: allowlist.Allowlist) -> None:
+    # Table cells glued together: "+31 20 555 0142" then "24/7".
+    report = text("KLM contact\nKLM international+31 20 555 014224/7Worldwide", al)
+    assert report.numbers[0].e164 == "+31205550142"
+    assert report.numbers[0].valid
+
+
+@pytest.mark.parametrize(("label", "e164"), [
+    pytest.param("1-800-GEEK SQUAD", "+18004335778", id="letters-beyond-seven"),
+    pytest.param("1-888-Norton-55 (667-8665)", "+18886678665", id="bracket-repeats-letters"),
+    pytest.param("1-888-555-DATA", "+18885553282", id="plain-vanity"),
+    pytest.param("1-888-XXX-XXXX", None, id="masked"),
+    pytest.param("+44 20 7946 0958", "+442079460958", id="not-vanity"),
+])
+def test_eval_reads_vanity_labels_as_dialled(label: str, e164: str | None) -> None:
+    # A labelled vanity number stands for the digits a caller dials: letters past the seventh
+    # only finish the word (a bracket repeating them in digits changes nothing).
+    parsed = dialable_number(label, "US")
+    assert (parsed and phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+            ) == e164

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from allowlist import Allowlist
 
 _DIAL_CHARS = re.compile(r"[^0-9A-Za-z+]")
+_NANP_VANITY = re.compile(r"^((?:\+?1)?[2-9]\d{9})\d+$")
 
 
 class CorpusError(ValueError):
@@ -157,6 +158,10 @@ def dialable_number(printed: str, region: str) -> phonenumbers.PhoneNumber | Non
     text = _DIAL_CHARS.sub("", printed)
     if re.search(r"[Xx]{3,}", text):
         return None
+    if any(char.isalpha() for char in text):
+        # North American vanity numbers dial their first seven letters; the rest only finish
+        # the word ("1-800-GEEK SQUAD" is 1-800-433-5778).
+        text = _NANP_VANITY.sub(r"\1", phonenumbers.convert_alpha_characters_in_number(text))
     text = phonenumbers.convert_alpha_characters_in_number(text)
     if text.startswith("00") and not text.startswith("000"):
         text = "+" + text[2:]
