@@ -26,6 +26,7 @@ from crawler.renderhandler import Renderer
 from crawler.requesturl import BadURL, request_url
 from crawler.seeds import SeedSet, parse_seeds
 from crawler.sizecap import TRUNCATED
+from crawler.stopping import ABANDONED
 from crawler.store import FetchRecord, utc_now
 
 if TYPE_CHECKING:
@@ -144,6 +145,10 @@ class ScamlinesSpider(Spider):
 
     def on_error(self, failure: Failure) -> None:
         request = getattr(failure, "request", None)
+        if request is not None and request.meta.get(ABANDONED):
+            # Given up by a Ctrl-C or SIGTERM (crawler.stopping): not a failed fetch.
+            self.crawler.stats.inc_value("scamlines/abandoned")
+            return
         kind = failure_kind(failure.value) if failure.value is not None else None
         if kind is not None:
             self.crawler.stats.inc_value(f"scamlines/fetch_failed/{kind}")
