@@ -9,9 +9,11 @@ keep. The first SIGINT or SIGTERM in the process then writes, at once and even u
 and stops the work in one of two ways:
 
 * with ``on_stop`` (a crawl, whose event loop must wind down itself): ``on_stop()`` is called
-  and the block carries on until the work has ended; :attr:`Stop.signum` says it was asked to;
+  and the block carries on until the work has ended; :attr:`Stop.signum` says it was asked to
+  (with :func:`keep_going`, the work checks :attr:`Stop.requested` between items itself);
 * without: :class:`Interrupted`, a :class:`KeyboardInterrupt`, is raised where the main thread
-  is, so the code that already keeps what it did on Ctrl-C does the same on SIGTERM.
+  is, so the code that already keeps what it did on Ctrl-C does the same on SIGTERM. This
+  also ends a wait on the network at once.
 
 A second signal, at any point after the first, ends the process at once with exit status
 ``128 + signal`` (130 for Ctrl-C), as ``kill -9`` would: what was committed is kept, and a run
@@ -38,7 +40,15 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from types import FrameType
 
-__all__ = ["SIGNALS", "Interrupted", "Stop", "forced_exit_status", "say", "stoppable"]
+__all__ = [
+    "SIGNALS",
+    "Interrupted",
+    "Stop",
+    "forced_exit_status",
+    "keep_going",
+    "say",
+    "stoppable",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +56,7 @@ logger = logging.getLogger(__name__)
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-class Interrupted(KeyboardInterrupt):  # noqa: N818 - a KeyboardInterrupt, named for what it says
+class Interrupted(KeyboardInterrupt):
     """The first Ctrl-C or SIGTERM inside a :func:`stoppable` block without ``on_stop``."""
 
     def __init__(self, signum: int) -> None:
@@ -76,6 +86,10 @@ class _State:
 
 
 _state = _State()
+
+
+def keep_going() -> None:
+    """``on_stop`` for work that stops by itself between items once :attr:`Stop.requested`."""
 
 
 def forced_exit_status(signum: int) -> int:
@@ -142,7 +156,7 @@ def _kept(block: Stop) -> str:
         return ""
     try:
         text = block.kept()
-    except Exception:  # noqa: BLE001 - the message must never keep the command from stopping
+    except Exception:  # the message must never keep the command from stopping
         logger.debug("could not say what is kept", exc_info=True)
         return ""
     return f"; {text}" if text else ""

@@ -143,6 +143,8 @@ class CrawlSummary:
     store_error: str | None = None
     #: What went wrong with the fetches (nothing fetched, most failed): see crawler.fetchhealth.
     problem: str | None = None
+    #: Requests given up in flight by Ctrl-C or SIGTERM (crawler.stopping); not stored.
+    abandoned: int = 0
 
     @property
     def pages_per_second(self) -> float:
@@ -489,6 +491,7 @@ def summarise(
         robots_ignored=not settings.getbool("ROBOTSTXT_OBEY"),
         store_error=stats.get(f"{prefix}store_error"),
         problem=fetchhealth.problem(stats),
+        abandoned=int(stats.get(f"{prefix}abandoned", 0)),
     )
 
 
@@ -544,6 +547,8 @@ def _summary_lines(s: CrawlSummary) -> list[str]:
         lines.append(f"  not fetched: {sum(s.fetch_failures.values())} ({detail})")
     if s.over_page_limit:
         lines.append(f"  dropped over --max-pages: {s.over_page_limit}")
+    if s.abandoned:
+        lines.append(f"  abandoned in flight when stopped: {s.abandoned} (not stored)")
     if s.store_error:
         lines.append(f"  STORE ERROR: {s.store_error}")
     if s.problem:

@@ -61,8 +61,10 @@ def report_command(output_format: str, db: str, since: str | None, brand: str | 
     CSV cells that a spreadsheet would run as a formula (starting with = + - @, tab or CR)
     get a leading ', so E.164 numbers read '+18885550142 there; JSON Lines and MISP carry
     the plain number. Page text is escaped in HTML and Markdown, and URLs are never links.
-    Exit 2 for a missing or empty store, an unknown run, date or brand.
+    Exit 2 for a missing or empty store, an unknown run, date or brand; 1 when Ctrl-C (or
+    SIGTERM) stopped it before the report was written.
     """
+    from crawler.interrupts import stoppable
     from crawler.store.filters import FilterError
     from reports.formats import render_report
 
@@ -71,7 +73,8 @@ def report_command(output_format: str, db: str, since: str | None, brand: str | 
     store = _open_existing_store(db)
     try:
         filters = _report_filters(store, since, brand, verdicts, statuses)
-        rendered = render_report(store, output_format, filters, group=group or "run")
+        with stoppable(lambda: "no report written"):  # Ctrl-C, SIGTERM: exit 1
+            rendered = render_report(store, output_format, filters, group=group or "run")
     except FilterError as error:  # ReportError too
         raise InputError(str(error)) from None
     finally:
@@ -133,10 +136,12 @@ def takedown_command(domain: str | None, number: str | None, finding_id: int | N
     toll-free RespOrg), the brand's real contact channels from the allowlist, the evidence
     (captured page, SHA-256, capture time, headers, redirect chain, the number in context)
     and manifest.json + SHA256SUMS (check with: cd DIR && sha256sum -c SHA256SUMS).
-    Packaged findings get the status 'reported'. Exit 2 when nothing matches.
+    Packaged findings get the status 'reported'. Exit 2 when nothing matches; 1 when Ctrl-C
+    (or SIGTERM) stopped it (remove the unfinished folder, then run it again).
     """
     from pathlib import Path
 
+    from crawler.interrupts import stoppable
     from crawler.store import StoreError
     from reports.takedown import Sender, TakedownError, Target, make_takedown
 
@@ -144,11 +149,13 @@ def takedown_command(domain: str | None, number: str | None, finding_id: int | N
         raise click.UsageError("give exactly one of --domain, --number or --finding")
     al = load_allowlist(allowlist_layers)
     store = _open_existing_store(db)
+    unfinished = f"no finding marked reported; remove {out} before running again"
     try:
-        packages = make_takedown(
-            store, al, Target(domain=domain, number=number, finding_id=finding_id), Path(out),
-            sender=Sender(reporter, contact), use_rdap=use_rdap,
-        )  # fmt: skip
+        with stoppable(lambda: unfinished):  # Ctrl-C, SIGTERM: exit 1
+            packages = make_takedown(
+                store, al, Target(domain=domain, number=number, finding_id=finding_id),
+                Path(out), sender=Sender(reporter, contact), use_rdap=use_rdap,
+            )  # fmt: skip
     except (TakedownError, StoreError) as error:
         raise InputError(str(error)) from None
     finally:

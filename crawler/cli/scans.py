@@ -265,7 +265,8 @@ def rescan_command(db: str, allowlist_layers: Selection, base_run: int | None, a
 
     Records a new run (kind rescan) over the same captures and prints its diff against the
     run it re-analysed: after adding a verified number to the allowlist, the findings it
-    cleared show as "still flagged -> clean". Takes the database's scan lock.
+    cleared show as "still flagged -> clean". Takes the database's scan lock. Ctrl-C (or
+    SIGTERM) keeps the pages re-analysed so far in a run recorded as interrupted (exit 1).
     """
     from pathlib import Path
 
@@ -281,3 +282,5 @@ def rescan_command(db: str, allowlist_layers: Selection, base_run: int | None, a
     except (RescanError, ScanBusy) as error:
         raise InputError(str(error)) from None
     echo_summary(summary, output_format)
+    if summary.interrupted:
+        sys.exit(1)
