@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.core.downloader import Downloader
 from scrapy.utils.defer import deferred_from_coro
+from twisted.internet.defer import CancelledError, fail
 
 from crawler import interrupts
 
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
     from scrapy.http import Response
     from twisted.internet.defer import Deferred
 
-__all__ = ["ABANDONED", "StoppableDownloader", "in_flight", "start", "stop_now"]
+__all__ = ["ABANDONED", "StoppableDownloader", "in_flight", "is_stopping", "start", "stop_now"]
 
 #: Request meta key set on requests abandoned in flight by a stop.
 ABANDONED = "scamlines_abandoned"
@@ -51,14 +52,23 @@ class StoppableDownloader(Downloader):
 
     It keeps each fetch's Deferred (cancelling it ends the wait in the download slot, for DNS
     or for robots.txt) and the task of each transfer (cancelling it closes the connection).
+    After :meth:`abandon` it starts no download: each new one fails, marked abandoned.
+
+    A page being rendered in the browser (scrapy-playwright, which does not survive a
+    cancelled download) is let end by itself: the requests it makes are refused from then
+    on, so it ends within moments, and the spider drops the page (:func:`is_stopping`).
     """
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
+        self.stopped = False
         self._fetches: dict[Request, Deferred[Any]] = {}
         self._transfers: dict[Request, asyncio.Task[Any]] = {}
 
     def fetch(self, request: Request) -> Deferred[Response | Request]:  # type: ignore[override]
+        if self.stopped:
+            request.meta[ABANDONED] = True
+            return fail(CancelledError("the crawl is stopping"))
         fetching = super().fetch(request)
         if not fetching.called:
             self._fetches[request] = fetching
@@ -78,20 +88,35 @@ class StoppableDownloader(Downloader):
             self._transfers.pop(request, None)
 
     def abandon(self) -> list[Request]:
-        """Give up every request still being downloaded; the requests, marked
-        :data:`ABANDONED` (their errbacks get a ``CancelledError``)."""
-        requests = list(self._fetches)
+        """Give up every request still being downloaded but the renders under way; the
+        requests, marked :data:`ABANDONED` (their errbacks get a ``CancelledError``)."""
+        self.stopped = True
+        requests = [request for request in self._fetches
+                    if not (_rendering(request) and request in self._transfers)]  # fmt: skip
+        given_up = set(requests)
         for request in requests:
             request.meta[ABANDONED] = True
-        for slot in self.slots.values():
-            slot.queue.clear()  # their fetches are cancelled below: never to be started
-            slot.close()
-        for fetching in list(self._fetches.values()):
-            fetching.cancel()
-        for transfer in list(self._transfers.values()):
-            if transfer is not None:
+        for slot in self.slots.values():  # never to be started
+            waiting = [entry for entry in slot.queue if entry[0] not in given_up]
+            slot.queue.clear()
+            slot.queue.extend(waiting)
+        for request in requests:
+            if (fetching := self._fetches.get(request)) is not None:
+                fetching.cancel()
+            if (transfer := self._transfers.get(request)) is not None:
                 transfer.cancel()
         return requests
+
+
+def _rendering(request: Request) -> bool:
+    return bool(request.meta.get("playwright"))
+
+
+def is_stopping(crawler: Crawler) -> bool:
+    """Whether :func:`stop_now` has stopped the crawl's downloads."""
+    engine = getattr(crawler, "engine", None)
+    downloader = getattr(engine, "downloader", None)
+    return isinstance(downloader, StoppableDownloader) and downloader.stopped
 
 
 def in_flight(crawler: Crawler) -> int:

@@ -203,6 +203,33 @@ def test_crawl_answers_ctrl_c_at_once_and_resume_loses_nothing(
     assert_every_page_once(db, hanging_site, before)
 
 
+def test_a_crawl_stopped_while_rendering_loses_nothing(
+    tmp_path: Path, hanging_site: SiteServer
+) -> None:
+    """Pages being rendered in the browser when Ctrl-C comes are dropped (their requests are
+    refused from then on) and rendered again by ``--resume``."""
+    from crawler.render import chromium_path
+
+    if chromium_path() is None:
+        pytest.skip("needs Chromium")
+    db = tmp_path / "rendering.db"
+    args = crawl_args(hanging_site, db, "--set", "SCAMLINES_RENDER=always")
+    with Running(*args) as crawl:
+        wait_until(lambda: count(db, "SELECT count(*) AS n FROM pages") >= 2, "rendered pages",
+                   crawl)  # fmt: skip
+        crawl.signal(signal.SIGINT)
+        crawl.says("interrupted: stopping; ")
+        assert crawl.ends() == 0
+    assert json.loads(crawl.stdout.splitlines()[-1])["status"] == "interrupted"
+    before = {row["url"] for row in query(db, "SELECT url FROM pages")}
+    hanging_site.hurry.set()
+    resumed = run_scamlines(*args, "--resume", timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    assert_every_page_once(db, hanging_site, before)
+    sources = query(db, "SELECT DISTINCT text_source AS s FROM captures")
+    assert sources == [{"s": "rendered"}]
+
+
 def test_a_second_ctrl_c_stops_the_crawl_at_once(
     tmp_path: Path, hanging_site: SiteServer
 ) -> None:

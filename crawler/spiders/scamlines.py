@@ -141,7 +141,11 @@ class ScamlinesSpider(Spider):
             # Links first: a render takes a second or more, and the crawl's focus should not
             # wait for it (crawler.renderhandler: the DOM a browser builds, and screenshots).
             assert self.renderer is not None
-            yield await self.renderer.render(response, item)
+            rendered = await self.renderer.render(response, item)
+            if rendered is None:  # stopped mid-render (crawler.stopping): --resume redoes it
+                self.crawler.stats.inc_value("scamlines/abandoned")
+            else:
+                yield rendered
 
     def on_error(self, failure: Failure) -> None:
         request = getattr(failure, "request", None)
