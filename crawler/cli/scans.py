@@ -71,7 +71,8 @@ def scan_command(config_path: str, output_format: str, quiet: bool, fail_on_new:
     A [discovery] table searches first (as `scamlines discover`) and adds the candidate
     URLs to the seeds; a failing search is reported and the seeds are crawled anyway.
     Progress goes to stderr (not with --quiet). The summary ends with the diff against the
-    previous finished scan of the same file (see `scamlines diff`). Exit status: 0 ok; 1
+    previous finished scan of the same file (see `scamlines diff`). Ctrl-C or SIGTERM stops
+    the crawl within seconds and prints the summary of what it kept. Exit status: 0 ok; 1
     with --fail-on-new when a finding is newly flagged; 2 for errors (configuration, lock,
     database, a failed crawl, nothing fetched or most fetches failed: printed even with
     --quiet).
