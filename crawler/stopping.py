@@ -8,11 +8,13 @@ them off and :mod:`crawler.interrupts` answering instead (``scamlines crawl``, `
 1. pauses the engine: no request is sent any more;
 2. abandons every request still being downloaded (:meth:`StoppableDownloader.abandon`):
    waiting in a download slot, for DNS, robots.txt or a politeness slot, or transferring (its
-   connection is closed). Each reaches the spider's errback marked :data:`ABANDONED`, which
-   counts it in ``scamlines/abandoned``, never as a failed fetch. The run does not lose them:
-   without a ``JOBDIR`` (the default) ``--resume`` rebuilds the frontier from the pages the
-   store holds and fetches them again; with one, they go back in the scheduler's queue, which
-   closing writes to disk;
+   connection is closed), and refuses any later one. Each reaches the spider's errback marked
+   :data:`ABANDONED`, which counts it in ``scamlines/abandoned``, never as a failed fetch. A
+   page being rendered is dropped when its render ends (its browser's requests refused, it
+   ends within moments). The run does not lose them: without a ``JOBDIR`` (the default)
+   ``--resume`` rebuilds the frontier from the pages the store holds and fetches them again;
+   with one, they go back in the scheduler's queue (:func:`requeue`), which closing writes
+   to disk;
 3. closes the spider with the reason ``shutdown``: pages already downloaded are analysed and
    stored, and the run is recorded ``interrupted``.
 
@@ -41,7 +43,15 @@ if TYPE_CHECKING:
     from scrapy.http import Response
     from twisted.internet.defer import Deferred
 
-__all__ = ["ABANDONED", "StoppableDownloader", "in_flight", "is_stopping", "start", "stop_now"]
+__all__ = [
+    "ABANDONED",
+    "StoppableDownloader",
+    "in_flight",
+    "is_stopping",
+    "requeue",
+    "start",
+    "stop_now",
+]
 
 #: Request meta key set on requests abandoned in flight by a stop.
 ABANDONED = "scamlines_abandoned"
@@ -133,16 +143,20 @@ def stop_now(crawler: Crawler) -> None:
     engine.pause()
     downloader = engine.downloader
     abandoned = downloader.abandon() if isinstance(downloader, StoppableDownloader) else []
-    if crawler.settings.get("JOBDIR"):
-        for request in abandoned:
-            if "scamlines_priority" in request.meta:  # the spider's, not a robots.txt
-                # Already seen by the duplicate filter: back in the queue as it is.
-                engine.crawl(request.replace(dont_filter=True, meta=_fresh(request.meta)))
+    for request in abandoned:
+        requeue(crawler, request)
     deferred_from_coro(crawler.stop_async())
 
 
-def _fresh(meta: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in meta.items() if key != ABANDONED}
+def requeue(crawler: Crawler, request: Request) -> None:
+    """Put a page request given up by a stop back in the crawl's ``JOBDIR`` queue, which the
+    close writes to disk. Without a ``JOBDIR`` there is nothing to do: ``--resume`` rebuilds
+    the frontier from the store, and finds the page missing."""
+    if not crawler.settings.get("JOBDIR") or "scamlines_priority" not in request.meta:
+        return  # no queue on disk, or not the spider's (a robots.txt, a browser's request)
+    meta = {key: value for key, value in request.meta.items() if key != ABANDONED}
+    # Already seen by the duplicate filter: back in the queue as it is.
+    crawler.engine.crawl(request.replace(dont_filter=True, meta=meta))
 
 
 def start(process: AsyncCrawlerProcess, crawler: Crawler, kept: Callable[[], str]) -> None:

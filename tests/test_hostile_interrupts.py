@@ -203,8 +203,9 @@ def test_crawl_answers_ctrl_c_at_once_and_resume_loses_nothing(
     assert_every_page_once(db, hanging_site, before)
 
 
+@pytest.mark.parametrize("jobdir", [False, True], ids=["replay", "jobdir"])
 def test_a_crawl_stopped_while_rendering_loses_nothing(
-    tmp_path: Path, hanging_site: SiteServer
+    tmp_path: Path, hanging_site: SiteServer, jobdir: bool
 ) -> None:
     """Pages being rendered in the browser when Ctrl-C comes are dropped (their requests are
     refused from then on) and rendered again by ``--resume``."""
@@ -213,7 +214,8 @@ def test_a_crawl_stopped_while_rendering_loses_nothing(
     if chromium_path() is None:
         pytest.skip("needs Chromium")
     db = tmp_path / "rendering.db"
-    args = crawl_args(hanging_site, db, "--set", "SCAMLINES_RENDER=always")
+    extra = ["--set", f"JOBDIR={tmp_path / 'job'}"] if jobdir else []
+    args = crawl_args(hanging_site, db, "--set", "SCAMLINES_RENDER=always", *extra)
     with Running(*args) as crawl:
         wait_until(lambda: count(db, "SELECT count(*) AS n FROM pages") >= 2, "rendered pages",
                    crawl)  # fmt: skip

@@ -26,7 +26,7 @@ from crawler.renderhandler import Renderer
 from crawler.requesturl import BadURL, request_url
 from crawler.seeds import SeedSet, parse_seeds
 from crawler.sizecap import TRUNCATED
-from crawler.stopping import ABANDONED
+from crawler.stopping import ABANDONED, requeue
 from crawler.store import FetchRecord, utc_now
 
 if TYPE_CHECKING:
@@ -144,6 +144,8 @@ class ScamlinesSpider(Spider):
             rendered = await self.renderer.render(response, item)
             if rendered is None:  # stopped mid-render (crawler.stopping): --resume redoes it
                 self.crawler.stats.inc_value("scamlines/abandoned")
+                if response.request is not None:
+                    requeue(self.crawler, response.request)
             else:
                 yield rendered
 
