@@ -172,8 +172,10 @@ _STOP = ("stop",)
 
 def worker_main(conn: Connection, config: WorkerConfig, parent_pid: int) -> None:
     """The worker process: read pages, analyse, record in batches, report outcomes."""
-    # Ctrl-C reaches the whole process group; the crawl decides when the worker stops.
+    # Ctrl-C reaches the whole process group, and systemd's SIGTERM the whole service: the
+    # crawl decides when the worker stops (after the pages it was sent are stored).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     # The crawl's event loop sets the pace; analysis is throughput work that can wait its
     # turn for a core (its queue absorbs the lag), so the fetching never waits on it.
     _lower_priority()

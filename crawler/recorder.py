@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import pickle
-import signal
 import time
 from collections import Counter
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import redis
 
+from crawler.interrupts import keep_going, stoppable
 from crawler.redisrun import (
     CURRENT,
     RedisRunError,
@@ -138,37 +138,38 @@ def _record(
     seen = set(store.recorded_in_run(run_id))  # a resumed run: what is already stored
     counts: Counter[str] = Counter()
     deadline = time.monotonic() + timeout if timeout else None
-    stopping: list[str] = []
-    handlers = {sig: signal.signal(sig, lambda *_: stopping.append("shutdown"))
-                for sig in (signal.SIGINT, signal.SIGTERM)}  # fmt: skip
-    reason, quiet, backlog = "finished", 0, "0"  # "0": first the records read but not acked
+
+    def kept() -> str:  # in the signal handler: counters only
+        return (f"{len(seen)} pages recorded; the workers' records wait in Redis "
+                "(scamlines crawl --redis URL --resume continues)")
+
+    reason, quiet, backlog = "shutdown", 0, "0"  # "0": first the records read but not acked
     try:
-        while not stopping:
-            if deadline is not None and time.monotonic() > deadline:
-                reason = "closespider_timeout"
-                break
-            requeue_expired(client, keys)
-            answer = client.xreadgroup(GROUP, "recorder", {keys.records: backlog},
-                                       count=BATCH, block=POLL_MS)  # fmt: skip
-            entries = answer[0][1] if answer else []
-            if backlog == "0" and not entries:
-                backlog = ">"
-            if entries:
-                quiet = 0
-                if backlog == ">" and len(entries) < BATCH:
-                    entries += _gather(client, keys, BATCH - len(entries))
-                _commit(client, keys, store, run_id, entries, seen, counts)
-                continue
-            done = client.get(keys.done)
-            if done is not None or pending_work(client, keys) == 0:
-                quiet += 1
-                if quiet >= QUIET_POLLS:
-                    reason = done.decode() if done else "finished"
+        with stoppable(kept, keep_going) as stop:  # Ctrl-C, SIGTERM: at the next poll
+            while not stop.requested:
+                if deadline is not None and time.monotonic() > deadline:
+                    reason = "closespider_timeout"
                     break
-            else:
-                quiet = 0
-        else:
-            reason = "shutdown"
+                requeue_expired(client, keys)
+                answer = client.xreadgroup(GROUP, "recorder", {keys.records: backlog},
+                                           count=BATCH, block=POLL_MS)  # fmt: skip
+                entries = answer[0][1] if answer else []
+                if backlog == "0" and not entries:
+                    backlog = ">"
+                if entries:
+                    quiet = 0
+                    if backlog == ">" and len(entries) < BATCH:
+                        entries += _gather(client, keys, BATCH - len(entries))
+                    _commit(client, keys, store, run_id, entries, seen, counts)
+                    continue
+                done = client.get(keys.done)
+                if done is not None or pending_work(client, keys) == 0:
+                    quiet += 1
+                    if quiet >= QUIET_POLLS:
+                        reason = done.decode() if done else "finished"
+                        break
+                else:
+                    quiet = 0
         if reason != "shutdown":
             client.set(keys.done, reason)
     except redis.RedisError as err:
@@ -177,9 +178,6 @@ def _record(
         stats = _stats(counts, seen)
         stats["scamlines/redis_error"] = str(err)
         return stats, reason
-    finally:
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
     return _stats(counts, seen), reason
 
 

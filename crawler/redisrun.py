@@ -32,6 +32,7 @@ __all__ = [
     "RedisRunError",
     "RunKeys",
     "connect",
+    "give_back",
     "redact",
     "release",
     "requeue_expired",
@@ -188,6 +189,13 @@ def release(client: Any, keys: RunKeys, lease_ids: list[int]) -> None:
         pipe.hdel(keys.leasedata, *lease_ids)
         pipe.hdel(keys.leasescore, *lease_ids)
         pipe.execute()
+
+
+def give_back(client: Any, keys: RunKeys, lease_ids: list[int]) -> None:
+    """The requests of ``lease_ids`` were abandoned unfetched (a worker stopped by Ctrl-C or
+    SIGTERM): their leases expire now, so the recorder's next poll queues them again."""
+    if lease_ids:
+        client.zadd(keys.leases, dict.fromkeys(lease_ids, 0), xx=True)
 
 
 def requeue_expired(client: Any, keys: RunKeys, now: float | None = None) -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import os
 import pickle
 import socket
@@ -30,6 +31,7 @@ from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
 from crawler.config import CrawlConfig
+from crawler.interrupts import keep_going, stoppable
 from crawler.pageworker import analyse_page
 from crawler.redisrun import (
     ACQUIRE,
@@ -42,11 +44,13 @@ from crawler.redisrun import (
     RedisRunError,
     RunKeys,
     connect,
+    give_back,
     lease_keys,
     read_config,
     release,
 )
 from crawler.spiders.scamlines import ScamlinesSpider
+from crawler.stopping import ABANDONED
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -336,8 +340,20 @@ class RedisSpider(ScamlinesSpider):
     def on_error(self, failure: Failure) -> None:
         super().on_error(failure)
         request = getattr(failure, "request", None)
-        if request is not None:
+        if request is None:
+            return
+        if request.meta.get(ABANDONED):  # the worker is stopping: another one fetches it
+            self._give_back(request)
+        else:
             self._release(_leases(request))
+
+    def _give_back(self, request: Request) -> None:
+        try:
+            give_back(self.redis, self.keys, _leases(request))
+            if slot := request.meta.pop("scamlines_slot", None):  # its host's politeness slot
+                self.redis.zrem(*slot)
+        except redis.RedisError as err:  # the leases expire anyway
+            logger.warning("Could not give back leases of %s: %s", request.url, err)
 
     def _release(self, leases: list[int]) -> None:
         try:
@@ -466,10 +482,11 @@ def run_worker(url: str, *, processes: int = 1, wait: float = 30.0) -> int:
     ``processes`` > 1 starts that many worker processes (one per core: the detector is CPU).
     """
     if processes > 1:
-        command = [sys.executable, "-m", "crawler", "worker", "--redis", url]
-        children = [subprocess.Popen(command) for _ in range(processes)]
-        return max(child.wait() for child in children)
+        return _run_processes([sys.executable, "-m", "crawler", "worker", "--redis", url],
+                              processes)
     from scrapy.crawler import AsyncCrawlerProcess
+
+    from crawler import stopping
 
     client = connect(url)
     run_id = join_run(client, wait)
@@ -477,5 +494,33 @@ def run_worker(url: str, *, processes: int = 1, wait: float = 30.0) -> int:
     process = AsyncCrawlerProcess(settings)
     crawler = process.create_crawler(RedisSpider)
     process.crawl(crawler)
-    process.start()
+
+    def kept() -> str:  # in the signal handler: counters only
+        sent = int(crawler.stats.get_value("scamlines/pages", 0) or 0)
+        return (f"{sent} pages sent to the recorder, {stopping.in_flight(crawler)} in flight "
+                "go back to the run's queue")
+
+    stopping.start(process, crawler, kept)  # Ctrl-C, SIGTERM: stop at once (crawler.stopping)
     return 1 if crawler.stats.get_value("scamlines/redis_error") else 0
+
+
+#: Seconds the worker processes of ``--processes N`` have to stop by themselves (Ctrl-C
+#: reaches them all) before a stop is passed on to them (a SIGTERM to this process only).
+CHILDREN_GRACE = 3.0
+
+
+def _run_processes(command: list[str], count: int) -> int:
+    """Run ``count`` worker processes to their end; their worst exit status."""
+    children = [subprocess.Popen(command) for _ in range(count)]
+    asked: float | None = None
+    with stoppable(lambda: f"{count} worker processes are stopping", keep_going) as stop:
+        while any(child.poll() is None for child in children):
+            time.sleep(0.1)
+            if stop.requested and asked is None:
+                asked = time.monotonic()
+            elif asked is not None and time.monotonic() - asked > CHILDREN_GRACE:
+                for child in children:
+                    if child.poll() is None:
+                        child.terminate()  # stops it, at once if it was stopping already
+                asked = math.inf  # once
+    return max(child.returncode for child in children)

@@ -42,6 +42,7 @@ from crawler.render import (
     needs_render,
     settle_and_capture,
 )
+from crawler.stopping import is_stopping
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -203,9 +204,10 @@ class Renderer:
             return False
         return report.verdict in ("flagged", "suspicious")
 
-    async def render(self, response: Response, item: PageItem) -> PageItem:
+    async def render(self, response: Response, item: PageItem) -> PageItem | None:
         """The item with the rendered DOM, screenshots and limits hit (the served one when
-        the render failed)."""
+        the render failed); None when the crawl was stopped meanwhile (Ctrl-C, SIGTERM: the
+        page is abandoned, and rendered again by ``--resume``)."""
         from scrapy_playwright.page import PageMethod
 
         stats = self.crawler.stats
@@ -234,6 +236,8 @@ class Renderer:
             await self.crawler.engine.download_async(request)
         except Exception as error:  # noqa: BLE001 - a failed render keeps the served page
             state.error = f"{type(error).__name__}: {error}"
+        if is_stopping(self.crawler):  # its requests were refused: not the page as served
+            return None
         stats.inc_value("scamlines/render_refused", len(state.refused))
         if state.html is None:
             stats.inc_value("scamlines/render_failed")

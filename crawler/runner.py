@@ -76,6 +76,12 @@ RECORDED_SETTINGS = (
 #: Flagged findings listed in a summary (all of them are in the store).
 FLAGGED_SHOWN = 50
 
+#: What continues an interrupted crawl, by ``runs.kind`` (said on Ctrl-C and SIGTERM).
+AFTER_INTERRUPT = {
+    "crawl": "scamlines crawl --resume continues",
+    "scan": "the next scan crawls them again",
+}
+
 
 class CrawlError(Exception):
     """Bad input or an unusable database/job directory: the crawl did not start."""
@@ -138,6 +144,8 @@ class CrawlSummary:
     run_pages: int = 0  #: pages the run has in the store (after a resume: from before, too)
     #: What went wrong with the fetches (nothing fetched, most failed): see crawler.fetchhealth.
     problem: str | None = None
+    #: Requests given up in flight by Ctrl-C or SIGTERM (crawler.stopping); not stored.
+    abandoned: int = 0
 
     @property
     def pages_per_second(self) -> float:
@@ -192,7 +200,7 @@ def run_crawl(options: CrawlOptions) -> CrawlSummary:
                 options, seeds, run_id=run_id, jobdir=jobdir, log_file=log_file, replay=resumed
             )
             store.set_run_settings(run_id, settings_snapshot(settings))
-        stats, elapsed = _crawl(settings)
+        stats, elapsed = _crawl(settings, AFTER_INTERRUPT.get(options.kind, ""))
         with crawl_store(db_path, options.db_timeout) as store:
             run = _settle(store, run_id, stats)
             flagged = store.findings(run_id=run_id, verdict="flagged")
@@ -215,16 +223,24 @@ def crawl_store(path: Path, timeout: float) -> Iterator[Store]:
         store.close()
 
 
-def _crawl(settings: Settings) -> tuple[dict[str, Any], float]:
+def _crawl(settings: Settings, then: str) -> tuple[dict[str, Any], float]:
     from scrapy.crawler import AsyncCrawlerProcess
 
+    from crawler import stopping
     from crawler.spiders.scamlines import ScamlinesSpider
 
     started = time.monotonic()
     process = AsyncCrawlerProcess(settings)
     crawler = process.create_crawler(ScamlinesSpider)
     process.crawl(crawler)
-    process.start()  # blocks; SIGINT/SIGTERM stop the crawl gracefully ("shutdown")
+
+    def kept() -> str:  # in the signal handler: counters only
+        stored = int(crawler.stats.get_value("scamlines/pages_recorded", 0) or 0)
+        return (f"{_count(stored, 'page')} stored, {stopping.in_flight(crawler)} in flight "
+                f"abandoned ({then})")
+
+    # Blocks; Ctrl-C and SIGTERM stop the crawl at once, as "shutdown" (crawler.stopping).
+    stopping.start(process, crawler, kept)
     return dict(crawler.stats.get_stats()), time.monotonic() - started
 
 
@@ -493,6 +509,7 @@ def summarise(
         store_error=stats.get(f"{prefix}store_error"),
         problem=fetchhealth.problem(stats),
         run_pages=sum(stored.values()) if stored is not None else 0,
+        abandoned=int(stats.get(f"{prefix}abandoned", 0)),
     )
 
 
@@ -548,6 +565,8 @@ def _summary_lines(s: CrawlSummary) -> list[str]:
         lines.append(f"  not fetched: {sum(s.fetch_failures.values())} ({detail})")
     if s.over_page_limit:
         lines.append(f"  dropped over --max-pages: {s.over_page_limit}")
+    if s.abandoned:
+        lines.append(f"  abandoned in flight when stopped: {s.abandoned} (not stored)")
     if s.store_error:
         lines.append(f"  STORE ERROR: {s.store_error}")
     if s.problem:

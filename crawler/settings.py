@@ -96,6 +96,10 @@ DEPTH_STATS_VERBOSE = True
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 
+# Ctrl-C and SIGTERM give up the downloads in flight instead of waiting for them
+# (crawler.stopping); --resume fetches them again.
+DOWNLOADER = "crawler.stopping.StoppableDownloader"
+
 # https://docs.scrapy.org/en/latest/topics/extensions.html#closespider
 CLOSESPIDER_TIMEOUT = 3600
 CLOSESPIDER_ERRORCOUNT = 100

@@ -20,7 +20,9 @@ host:
 ``/bomb``               gzip-encoded HTML that inflates to ``bomb_size`` bytes
 ``/download/…``         binary bytes, ``application/octet-stream``
 
-``delay`` seconds are slept before each response to ``/gen/`` (a slow-ish site).
+``delay`` seconds are slept before each response to ``/gen/`` (a slow-ish site); pages from
+``/gen/<slow_from>`` on take ``slow_delay`` seconds instead, or until ``hurry`` is set (a site
+that hangs, then recovers).
 Every request is recorded in ``hits`` as ``(host, path)``; ``most_at_once[host]`` is the most
 requests to ``host`` that were ever being answered at the same time.
 """
@@ -61,6 +63,8 @@ class SiteServer(LoopbackServer):
         substitutions: dict[str, Any] | None = None,
         delay: float = 0.0,
         gen_pages: int = 30,
+        slow_from: int | None = None,
+        slow_delay: float = 30.0,
         huge_size: int = 3 * 1024 * 1024,
         bomb_size: int = 64 * 1024 * 1024,
     ) -> None:
@@ -68,6 +72,9 @@ class SiteServer(LoopbackServer):
         self.substitutions = dict(substitutions or {})
         self.delay = delay
         self.gen_pages = gen_pages
+        self.slow_from = slow_from
+        self.slow_delay = slow_delay
+        self.hurry = threading.Event()
         self.huge_size = huge_size
         self.bomb_size = bomb_size
         self.hits: list[tuple[str, str]] = []
@@ -133,8 +140,12 @@ class _SiteHandler(QuietHandler):
         if path.startswith("/calendar/"):
             self._html(200, _calendar(path.removeprefix("/calendar/")))
         elif path.startswith("/gen/"):
-            time.sleep(site.delay)
-            self._html(200, _generated(int(path.removeprefix("/gen/") or 0), site.gen_pages))
+            number = int(path.removeprefix("/gen/") or 0)
+            if site.slow_from is not None and number >= site.slow_from:
+                site.hurry.wait(site.slow_delay)
+            else:
+                time.sleep(site.delay)
+            self._html(200, _generated(number, site.gen_pages))
         elif path.startswith("/redirect/"):
             self._redirect(301, "/" + path.removeprefix("/redirect/"))
         elif path == "/redirect-to":

@@ -287,6 +287,40 @@ def test_redis_gone_mid_run_interrupts_it_and_resume_finishes_it(
         server.kill()
 
 
+def test_a_worker_stopped_by_ctrl_c_gives_back_what_it_was_fetching(
+    tmp_path: Path, redis_server: RedisServer
+) -> None:
+    """Ctrl-C abandons the worker's downloads in flight (pages that would take 30 s): their
+    leases are given back at once, not after they expire (60 s here), and another worker
+    fetches them."""
+    client = redis_server.client()
+    leases, queued = "scamlines:run1:leases", "scamlines:run1:requests"
+    with SiteServer(gen_pages=30, slow_from=7) as site:
+        db = tmp_path / "shared.db"
+        run = subprocess.Popen(  # the default lease: 60 s
+            scamlines_command(*crawl_args(site, db), "--redis", redis_server.url),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env(),
+        )  # fmt: skip
+        stopped = worker(redis_server.url)
+        wait_for(lambda: recorded(db) >= 7 and client.zcard(leases) >= 2, what="slow pages")
+        stopped.send_signal(signal.SIGINT)
+        code, err = finish(stopped, timeout=10)
+        assert code == 0, err
+        assert "Traceback" not in err
+        assert "interrupted: stopping; 7 pages sent to the recorder, " in err
+        assert " in flight go back to the run's queue" in err
+        # The recorder puts them back in the queue at its next poll, with no worker running.
+        wait_for(lambda: client.zcard(leases) == 0 and client.zcard(queued) >= 2,
+                 what="the abandoned requests back in the queue", limit=10)  # fmt: skip
+        site.hurry.set()
+        again = worker(redis_server.url)
+        code, err = finish(run)
+        assert code == 0, err
+        assert finish(again)[0] == 0
+    urls = [row["url"] for row in query(db, "SELECT url FROM pages")]
+    assert sorted(urls) == sorted(site.url(PRINTER_HOST, f"/gen/{n}") for n in range(30))
+
+
 # --- politeness -------------------------------------------------------------------------------
 
 

@@ -76,15 +76,23 @@ __all__ = [
 
 class _Scamlines(click.Group):
     """The group: a store that fails in the middle of any command (a damaged page, a lock
-    held past the timeout) ends it with ``Error: ...`` and exit 2, never a traceback."""
+    held past the timeout) ends it with ``Error: ...`` and exit 2, never a traceback.
+
+    Ctrl-C and SIGTERM are answered the same way in every command (:mod:`crawler.interrupts`):
+    ``interrupted: stopping`` on stderr at once, then the command's own summary of what it
+    kept, or exit 1 when the signal came outside its long work."""
 
     def invoke(self, ctx: click.Context) -> object:
+        from crawler.interrupts import stoppable
         from crawler.store import StoreError
 
         try:
-            return super().invoke(ctx)
+            with stoppable():
+                return super().invoke(ctx)
         except StoreError as error:
             raise InputError(str(error)) from None
+        except KeyboardInterrupt:  # said on stderr when it came (not click's "Aborted!")
+            raise click.exceptions.Exit(1) from None
 
 
 @click.group(cls=_Scamlines, context_settings={"help_option_names": ["-h", "--help"]})

@@ -82,8 +82,11 @@ def crawl_command(redis_url: str | None, seeds: tuple[str, ...], db: str,
     The crawl never connects to private, loopback, link-local or cloud-metadata addresses
     unless --allow-host names the host. Progress goes to stderr, the summary to stdout.
 
-    Exit status: 0 when the crawl finished or was interrupted (Ctrl-C, --timeout; --resume
-    continues it), 1 when it failed (the database could not be written, nothing could be
+    Ctrl-C or SIGTERM stops it within a second or two, saying what is kept: the downloads in
+    flight are abandoned and --resume fetches them again; a second one stops it at once.
+
+    Exit status: 0 when the crawl finished or was interrupted (Ctrl-C, SIGTERM, --timeout;
+    --resume continues it), 1 when it failed (the database could not be written, nothing could be
     fetched, or most fetches failed: said on stderr even with --quiet), 2 for bad
     input (seeds, allowlist, a corrupt or locked database).
     """

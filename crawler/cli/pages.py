@@ -15,6 +15,7 @@ from crawler.cli.common import (
     allowlist_option,
     format_option,
     load_allowlist,
+    plural,
 )
 from crawler.cli.renderopts import render_option, resolve_render
 
@@ -65,32 +66,37 @@ def check_command(inputs: tuple[str, ...], url: str | None, allowlist_layers: Se
     its status and context, and the reasons. With --render (default auto), pages built by
     scripts are judged as a browser renders them, and flagged or suspicious pages get a
     screenshot. Exit 0 whatever the verdicts; 2 when an input could not be read or fetched
-    (the other inputs are still analysed), or for --render always without a browser.
+    (the other inputs are still analysed), or for --render always without a browser; 1
+    when Ctrl-C (or SIGTERM) stopped it (the pages printed are checked).
     """
     from crawler.checks.check import InputError as CheckInputError
     from crawler.checks.check import RenderOptions, check_page, expand
+    from crawler.interrupts import stoppable
 
     allow = allowed_hosts(allow_hosts)
     al = load_allowlist(allowlist_layers)
     mode, executable = resolve_render(render)
     options = RenderOptions(mode, executable)
-    failed = 0
-    for number, item in enumerate(expand(list(inputs)), start=1):
-        try:
-            checked = check_page(item, al, url=url, allow=allow, timeout=timeout,
-                                 render=options)
-        except CheckInputError as error:
-            failed += 1
+    items = list(expand(list(inputs)))
+    done = failed = 0
+    # Ctrl-C or SIGTERM ends a fetch or a render at once; the pages printed are the result.
+    with stoppable(lambda: f"{done} of {plural(len(items), 'page')} checked (printed above)"):
+        for done, item in enumerate(items):
+            try:
+                checked = check_page(item, al, url=url, allow=allow, timeout=timeout,
+                                     render=options)
+            except CheckInputError as error:
+                failed += 1
+                if output_format == "json":
+                    click.echo(json.dumps({"source": item, "error": str(error)}))
+                click.echo(f"error: {error}", err=True)
+                continue
+            saved = _save_screenshots(checked, screenshot_dir, done + 1)
             if output_format == "json":
-                click.echo(json.dumps({"source": item, "error": str(error)}))
-            click.echo(f"error: {error}", err=True)
-            continue
-        saved = _save_screenshots(checked, screenshot_dir, number)
-        if output_format == "json":
-            click.echo(json.dumps(_checked_dict(checked, saved), ensure_ascii=False))
-        else:
-            _print_report(checked.report)
-            _print_reading(checked, saved)
+                click.echo(json.dumps(_checked_dict(checked, saved), ensure_ascii=False))
+            else:
+                _print_report(checked.report)
+                _print_reading(checked, saved)
     if failed:
         sys.exit(2)
 

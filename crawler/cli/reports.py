@@ -67,8 +67,10 @@ def report_command(output_format: str, db: str, since: str | None, brand: str | 
     the plain number. Page text is escaped in HTML and Markdown, and URLs are never links.
     Progress goes to stderr every 5 s over a large store, and with -o a last line says what
     was written (neither with --quiet).
-    Exit 2 for a missing or empty store, an unknown run, date or brand.
+    Exit 2 for a missing or empty store, an unknown run, date or brand; 1 when Ctrl-C (or
+    SIGTERM) stopped it before the report was written.
     """
+    from crawler.interrupts import stoppable
     from crawler.store.filters import FilterError
     from reports.formats import render_report
 
@@ -79,8 +81,9 @@ def report_command(output_format: str, db: str, since: str | None, brand: str | 
     store = _open_existing_store(db)
     try:
         filters = _report_filters(store, since, brand, verdicts, statuses)
-        rendered = render_report(store, output_format, filters, group=group or "run",
-                                 on_read=on_read, on_written=on_written)
+        with stoppable(lambda: "no report written"):  # Ctrl-C, SIGTERM: exit 1
+            rendered = render_report(store, output_format, filters, group=group or "run",
+                                     on_read=on_read, on_written=on_written)
     except FilterError as error:  # ReportError too
         raise InputError(str(error)) from None
     finally:
@@ -165,10 +168,12 @@ def takedown_command(domain: str | None, number: str | None, finding_id: int | N
     (captured page, SHA-256, capture time, headers, redirect chain, the number in context)
     and manifest.json + SHA256SUMS (check with: cd DIR && sha256sum -c SHA256SUMS).
     Packaged findings get the status 'reported'. Progress goes to stderr every 5 s over many
-    pages, then a line with the time taken (neither with --quiet). Exit 2 when nothing matches.
+    pages, then a line with the time taken (neither with --quiet). Exit 2 when nothing matches;
+    1 when Ctrl-C (or SIGTERM) stopped it (remove the unfinished folder, then run it again).
     """
     from pathlib import Path
 
+    from crawler.interrupts import stoppable
     from crawler.store import StoreError
     from crawler.ticker import Ticker
     from reports.takedown import Sender, TakedownError, Target, make_takedown
@@ -178,12 +183,14 @@ def takedown_command(domain: str | None, number: str | None, finding_id: int | N
     started = time.monotonic()
     al = load_allowlist(allowlist_layers)
     store = _open_existing_store(db)
+    unfinished = f"no finding marked reported; remove {out} before running again"
     try:
-        packages = make_takedown(
-            store, al, Target(domain=domain, number=number, finding_id=finding_id), Path(out),
-            sender=Sender(reporter, contact), use_rdap=use_rdap,
-            on_progress=None if quiet else Ticker("takedown", "page evidence folders"),
-        )  # fmt: skip
+        with stoppable(lambda: unfinished):  # Ctrl-C, SIGTERM: exit 1
+            packages = make_takedown(
+                store, al, Target(domain=domain, number=number, finding_id=finding_id),
+                Path(out), sender=Sender(reporter, contact), use_rdap=use_rdap,
+                on_progress=None if quiet else Ticker("takedown", "page evidence folders"),
+            )  # fmt: skip
     except (TakedownError, StoreError) as error:
         raise InputError(str(error)) from None
     finally:

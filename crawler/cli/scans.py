@@ -71,7 +71,8 @@ def scan_command(config_path: str, output_format: str, quiet: bool, fail_on_new:
     A [discovery] table searches first (as `scamlines discover`) and adds the candidate
     URLs to the seeds; a failing search is reported and the seeds are crawled anyway.
     Progress goes to stderr (not with --quiet). The summary ends with the diff against the
-    previous finished scan of the same file (see `scamlines diff`). Exit status: 0 ok; 1
+    previous finished scan of the same file (see `scamlines diff`). Ctrl-C or SIGTERM stops
+    the crawl within seconds and prints the summary of what it kept. Exit status: 0 ok; 1
     with --fail-on-new when a finding is newly flagged; 2 for errors (configuration, lock,
     database, a failed crawl, nothing fetched or most fetches failed: printed even with
     --quiet).
@@ -265,7 +266,8 @@ def rescan_command(db: str, allowlist_layers: Selection, base_run: int | None, a
 
     Records a new run (kind rescan) over the same captures and prints its diff against the
     run it re-analysed: after adding a verified number to the allowlist, the findings it
-    cleared show as "still flagged -> clean". Takes the database's scan lock.
+    cleared show as "still flagged -> clean". Takes the database's scan lock. Ctrl-C (or
+    SIGTERM) keeps the pages re-analysed so far in a run recorded as interrupted (exit 1).
     """
     from pathlib import Path
 
@@ -281,3 +283,5 @@ def rescan_command(db: str, allowlist_layers: Selection, base_run: int | None, a
     except (RescanError, ScanBusy) as error:
         raise InputError(str(error)) from None
     echo_summary(summary, output_format)
+    if summary.interrupted:
+        sys.exit(1)

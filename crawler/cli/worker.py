@@ -19,8 +19,9 @@ def worker_command(redis_url: str, processes: int, wait: float) -> None:
 
     Start the run with `scamlines crawl --redis URL SEED...` (the recorder: the only process
     that writes the SQLite store). Workers write nothing locally: each page's record goes back
-    through Redis. Exit status: 0 when the run is done, 1 when Redis went away mid-run, 2 when
-    Redis cannot be reached or has no run.
+    through Redis. Ctrl-C or SIGTERM stops it at once, giving the requests in flight back to
+    the run's queue. Exit status: 0 when the run is done or the worker was stopped, 1 when
+    Redis went away mid-run, 2 when Redis cannot be reached or has no run.
     """
     from crawler.redisrun import RedisRunError
     from crawler.redisworker import run_worker

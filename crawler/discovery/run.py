@@ -20,6 +20,7 @@ from typing import Any
 from crawler.discovery.providers import ProviderError, RateLimited, Result, SearchProvider
 from crawler.discovery.queries import Query
 from crawler.discovery.urls import normalise_url
+from crawler.interrupts import stoppable
 from crawler.store import Store
 
 __all__ = [
@@ -163,11 +164,19 @@ def run_discovery(
     run_id = store.start_discovery(provider.name, options.settings)
     queries: Sequence[Query | None] = options.queries if provider.uses_queries else [None]
     run = _Run(store, run_id, options, on_candidate)
+
+    def kept() -> str:  # in the signal handler: counters only
+        found = len(run.candidates)
+        return (f"{found} candidate URL{'' if found == 1 else 's'} found are kept "
+                f"(discovery run {run_id})")
+
     try:
-        for query in queries:
-            outcome = run.ask(query)
-            if on_outcome is not None:
-                on_outcome(outcome)
+        # Ctrl-C or SIGTERM raises here, ending a wait on the provider at once.
+        with stoppable(kept):
+            for query in queries:
+                outcome = run.ask(query)
+                if on_outcome is not None:
+                    on_outcome(outcome)
     except KeyboardInterrupt:
         # What was found so far is stored; say so rather than leave the run "running".
         store.finish_discovery(run_id, "interrupted", run.summary().to_dict())

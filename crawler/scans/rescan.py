@@ -11,6 +11,9 @@ A page whose body was not stored (over the size cap), is not a web page, answere
 error (400 or more), or that the detector declines keeps the base run's record unchanged. Number reputation
 (:mod:`crawler.scans.reputation`) counts the runs before the one that captured each page, as the
 crawl did, so a rescan with an unchanged allowlist changes nothing.
+
+Ctrl-C or SIGTERM stops it between pages (:mod:`crawler.interrupts`): the pages re-analysed so
+far are recorded and the run is ``interrupted``, which no diff takes as a base.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from crawler.interrupts import Stop, keep_going, stoppable
 from crawler.scans.difftext import diff_text
 from crawler.scans.history import RunDiff, diff_runs
 from crawler.scans.lock import ScanLock
@@ -57,11 +61,18 @@ class RescanSummary:
     verdicts: dict[str, int] = field(default_factory=dict)
     elapsed_seconds: float = 0.0
     diff: RunDiff | None = None
+    #: Stopped by Ctrl-C or SIGTERM: the pages done are recorded, the run is ``interrupted``.
+    interrupted: bool = False
+
+    @property
+    def status(self) -> str:
+        return "interrupted" if self.interrupted else "finished"
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "run_id": self.run_id,
             "base_run_id": self.base_run_id,
+            "status": self.status,
             "analysed": self.analysed,
             "kept": self.kept,
             "verdicts": dict(sorted(self.verdicts.items())),
@@ -71,13 +82,16 @@ class RescanSummary:
 
     def to_text(self) -> str:
         verdicts = ", ".join(f"{n} {v}" for v, n in sorted(self.verdicts.items())) or "none"
+        stopped = " interrupted" if self.interrupted else ""
         lines = [
             (
-                f"Rescan run {self.run_id} of run {self.base_run_id}: {self.analysed} pages "
-                f"re-analysed ({verdicts}), {self.kept} kept as recorded, in "
+                f"Rescan run {self.run_id} of run {self.base_run_id}{stopped}: {self.analysed} "
+                f"pages re-analysed ({verdicts}), {self.kept} kept as recorded, in "
                 f"{self.elapsed_seconds:.1f}s"
             ),
         ]
+        if self.interrupted:
+            lines.append("  not compared with its base run: run rescan again for every page")
         if self.diff is not None:
             lines.append(diff_text(self.diff))
         return "\n".join(lines)
@@ -130,21 +144,46 @@ def _rescan(store: Store, loaded: Any, base_run: int | None, all_pages: bool,
     }
     run_id = store.start_run("rescan", [], settings, loaded)
     summary = RescanSummary(run_id, int(base["id"]))
+    targets: list[dict[str, Any]] = []
+
+    def kept() -> str:  # in the signal handler: counters only
+        done = summary.analysed + summary.kept
+        return f"{done} of {len(targets)} pages re-analysed are kept in rescan run {run_id}"
+
     try:
-        targets = store.rescan_targets(None if all_pages else int(base["id"]))
-        for start in range(0, len(targets), BATCH):
-            batch = [(t, _report(store, t, loaded)) for t in targets[start : start + BATCH]]
-            store.record_reanalyses(run_id, batch)
-            _count(summary, batch)
-            if on_progress is not None:
-                on_progress(start + len(batch), len(targets))
+        with stoppable(kept, keep_going) as stop:
+            targets = store.rescan_targets(None if all_pages else int(base["id"]))
+            for start in range(0, len(targets), BATCH):
+                batch = _batch(store, targets[start : start + BATCH], loaded, stop)
+                store.record_reanalyses(run_id, batch)
+                _count(summary, batch)
+                if on_progress is not None:
+                    on_progress(start + len(batch), len(targets))
+                if stop.requested:
+                    break
     except BaseException:
         store.finish_run(run_id, "failed", _stats(summary), "error")
         raise
     summary.elapsed_seconds = time.monotonic() - started
+    if stop.requested:  # what was re-analysed is recorded; a diff would call the rest gone
+        summary.interrupted = True
+        store.finish_run(run_id, "interrupted", _stats(summary), "shutdown")
+        return summary
     store.finish_run(run_id, "finished", _stats(summary), "finished")
     summary.diff = diff_runs(store, int(base["id"]), run_id)
     return summary
+
+
+def _batch(
+    store: Store, targets: list[dict[str, Any]], loaded: Any, stop: Stop
+) -> list[tuple[dict[str, Any], PageReport | None]]:
+    """The new reports on ``targets``, up to a stop (Ctrl-C, SIGTERM) between pages."""
+    batch = []
+    for target in targets:
+        if stop.requested:
+            break
+        batch.append((target, _report(store, target, loaded)))
+    return batch
 
 
 def _base(store: Store, base_run: int | None) -> dict[str, Any]:

@@ -11,7 +11,8 @@ Marking the finding with another status lifts the dismissal.
 
 :func:`triage_many` makes the same decision on many findings (``triage 3 4 5``, or every
 finding showing a number, on a domain or for a brand: :mod:`crawler.scans.findings`), one
-finding per transaction, so Ctrl-C keeps the decisions already made and says how many.
+finding per transaction, so Ctrl-C (or SIGTERM) keeps the decisions already made and says
+how many.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from crawler.interrupts import keep_going, stoppable
 
 if TYPE_CHECKING:
     from crawler.store import Store
@@ -61,19 +64,28 @@ def triage_many(
     on_each: Callable[[int, int], None] | None = None,
 ) -> TriageOutcome:
     """Set ``status`` on each of ``findings`` (rows with ``id`` and ``status``) not already at
-    it; ``on_each(done, total)`` after each. Ctrl-C stops between findings: the outcome keeps
-    what was done and says ``interrupted``."""
+    it; ``on_each(done, total)`` after each. Ctrl-C or SIGTERM stops between findings: the
+    outcome keeps what was done and says ``interrupted``."""
     if status not in TRIAGE_STATUSES:
         raise TriageError(f"status must be one of {', '.join(TRIAGE_STATUSES)}, not {status!r}")
     outcome = TriageOutcome()
+
+    def kept() -> str:  # in the signal handler: counters only
+        changed = len(outcome.changed)
+        return f"{changed} finding{'' if changed == 1 else 's'} changed to {status} are kept"
+
     try:
-        for done, finding in enumerate(findings, start=1):
-            if finding["status"] == status and note is None:
-                outcome.unchanged.append(finding)
-            else:
-                outcome.changed.append(triage(store, int(finding["id"]), status, note))
-            if on_each is not None:
-                on_each(done, len(findings))
-    except KeyboardInterrupt:
+        with stoppable(kept, keep_going) as stop:
+            for done, finding in enumerate(findings, start=1):
+                if stop.requested:
+                    break
+                if finding["status"] == status and note is None:
+                    outcome.unchanged.append(finding)
+                else:
+                    outcome.changed.append(triage(store, int(finding["id"]), status, note))
+                if on_each is not None:
+                    on_each(done, len(findings))
+    except KeyboardInterrupt:  # Ctrl-C where no handler of ours is installed (a thread)
         outcome.interrupted = True
+    outcome.interrupted = outcome.interrupted or stop.requested
     return outcome

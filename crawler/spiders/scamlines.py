@@ -26,6 +26,7 @@ from crawler.renderhandler import Renderer
 from crawler.requesturl import BadURL, request_url
 from crawler.seeds import SeedSet, parse_seeds
 from crawler.sizecap import TRUNCATED
+from crawler.stopping import ABANDONED, requeue
 from crawler.store import FetchRecord, utc_now
 
 if TYPE_CHECKING:
@@ -140,10 +141,20 @@ class ScamlinesSpider(Spider):
             # Links first: a render takes a second or more, and the crawl's focus should not
             # wait for it (crawler.renderhandler: the DOM a browser builds, and screenshots).
             assert self.renderer is not None
-            yield await self.renderer.render(response, item)
+            rendered = await self.renderer.render(response, item)
+            if rendered is None:  # stopped mid-render (crawler.stopping): --resume redoes it
+                self.crawler.stats.inc_value("scamlines/abandoned")
+                if response.request is not None:
+                    requeue(self.crawler, response.request)
+            else:
+                yield rendered
 
     def on_error(self, failure: Failure) -> None:
         request = getattr(failure, "request", None)
+        if request is not None and request.meta.get(ABANDONED):
+            # Given up by a Ctrl-C or SIGTERM (crawler.stopping): not a failed fetch.
+            self.crawler.stats.inc_value("scamlines/abandoned")
+            return
         kind = failure_kind(failure.value) if failure.value is not None else None
         if kind is not None:
             self.crawler.stats.inc_value(f"scamlines/fetch_failed/{kind}")
