@@ -61,10 +61,11 @@ if TYPE_CHECKING:
 __all__ = ["run_recorder"]
 
 GROUP = "recorder"
-#: Polls in a row with no work anywhere before the run counts as finished. One would do
-#: (``pending_work`` is read in one transaction, and a page's links are queued before its
-#: record is sent); the second is a margin, and at POLL_MS it costs a quarter of a second.
-QUIET_POLLS = 2
+#: Polls in a row with no work anywhere before the run counts as finished. One is enough:
+#: ``pending_work`` is read in one transaction, a page's links are queued before its record is
+#: sent, and its lease lasts until the record is committed, so no work hides between the
+#: counts.
+QUIET_POLLS = 1
 POLL_MS = 250
 #: Records committed in one transaction at most, and how long a short batch waits to grow.
 BATCH = 200

@@ -13,12 +13,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import math
 import os
 import pickle
 import socket
-import subprocess
-import sys
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +28,6 @@ from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
 from crawler.config import CrawlConfig
-from crawler.interrupts import keep_going, stoppable
 from crawler.pageworker import analyse_page
 from crawler.redisrun import (
     ACQUIRE,
@@ -476,14 +472,9 @@ def join_run(client: Any, wait: float) -> int:
     return int(current)
 
 
-def run_worker(url: str, *, processes: int = 1, wait: float = 30.0) -> int:
+def run_worker(url: str, *, wait: float = 30.0) -> int:
     """Crawl for the current run until it is done; the exit status (0, or 1: Redis went away).
-
-    ``processes`` > 1 starts that many worker processes (one per core: the detector is CPU).
-    """
-    if processes > 1:
-        return _run_processes([sys.executable, "-m", "crawler", "worker", "--redis", url],
-                              processes)
+    Several on one machine: :func:`crawler.workerpool.run_processes`."""
     from scrapy.crawler import AsyncCrawlerProcess
 
     from crawler import stopping
@@ -502,25 +493,3 @@ def run_worker(url: str, *, processes: int = 1, wait: float = 30.0) -> int:
 
     stopping.start(process, crawler, kept)  # Ctrl-C, SIGTERM: stop at once (crawler.stopping)
     return 1 if crawler.stats.get_value("scamlines/redis_error") else 0
-
-
-#: Seconds the worker processes of ``--processes N`` have to stop by themselves (Ctrl-C
-#: reaches them all) before a stop is passed on to them (a SIGTERM to this process only).
-CHILDREN_GRACE = 3.0
-
-
-def _run_processes(command: list[str], count: int) -> int:
-    """Run ``count`` worker processes to their end; their worst exit status."""
-    children = [subprocess.Popen(command) for _ in range(count)]
-    asked: float | None = None
-    with stoppable(lambda: f"{count} worker processes are stopping", keep_going) as stop:
-        while any(child.poll() is None for child in children):
-            time.sleep(0.1)
-            if stop.requested and asked is None:
-                asked = time.monotonic()
-            elif asked is not None and time.monotonic() - asked > CHILDREN_GRACE:
-                for child in children:
-                    if child.poll() is None:
-                        child.terminate()  # stops it, at once if it was stopping already
-                asked = math.inf  # once
-    return max(child.returncode for child in children)

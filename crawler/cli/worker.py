@@ -24,10 +24,15 @@ def worker_command(redis_url: str, processes: int, wait: float) -> None:
     Redis went away mid-run, 2 when Redis cannot be reached or has no run.
     """
     from crawler.redisrun import RedisRunError
+
+    if processes > 1:  # the workers start at once; this process imports no Scrapy
+        from crawler.workerpool import run_processes
+
+        sys.exit(run_processes(redis_url, processes, wait))
     from crawler.redisworker import run_worker
 
     try:
-        sys.exit(run_worker(redis_url, processes=processes, wait=wait))
+        sys.exit(run_worker(redis_url, wait=wait))
     except RedisRunError as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(2)
