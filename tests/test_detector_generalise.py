@@ -393,3 +393,31 @@ def test_eval_reads_vanity_labels_as_dialled(label: str, e164: str | None) -> No
     parsed = dialable_number(label, "US")
     assert (parsed and phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
             ) == e164
+
+
+# -- a foreign number in national form on a page that names its country ------------------------
+
+@pytest.mark.parametrize(("page", "url", "e164"), [
+    pytest.param("So erreichen Sie PayPal aus Spanien: rufen Sie 900 555 014 an (kostenlos).",
+                 "https://hilfe.example.de/paypal", "+34900555014", id="german-page-names-spain"),
+    pytest.param("Centro de atención de United en Seúl, Corea del Sur.\nTeléfono:\n02-555-0142 (coreano)",
+                 "https://ayuda.example.es/united", "+8225550142", id="spanish-page-names-korea"),
+])
+def test_a_run_no_page_region_reads_is_read_in_a_country_the_page_names(
+        page: str, url: str, e164: str, al: allowlist.Allowlist) -> None:
+    assert e164 in numbers(text(page, al, url))
+
+
+def test_a_run_is_not_read_abroad_when_the_page_names_no_country(
+        al: allowlist.Allowlist) -> None:
+    report = text("So erreichen Sie PayPal: rufen Sie 900 555 014 an (kostenlos).", al,
+                  "https://hilfe.example.de/paypal")
+    assert "+34900555014" not in numbers(report)
+
+
+def test_a_named_country_does_not_override_the_page_regions_reading(
+        al: allowlist.Allowlist) -> None:
+    # Valid at home: the named country is only a fallback for runs nobody reads.
+    report = text("Der Kundendienst (auch für Kunden in Spanien) ist unter 0221 555 0142 "
+                  "erreichbar.", al, "https://hilfe.example.de/kontakt")
+    assert numbers(report) == ["+492215550142"]
