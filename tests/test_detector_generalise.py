@@ -421,3 +421,33 @@ def test_a_named_country_does_not_override_the_page_regions_reading(
     report = text("Der Kundendienst (auch für Kunden in Spanien) ist unter 0221 555 0142 "
                   "erreichbar.", al, "https://hilfe.example.de/kontakt")
     assert numbers(report) == ["+492215550142"]
+
+
+# -- support pitches in the other languages pages are judged in ----------------------------------
+
+@pytest.mark.parametrize("page", [
+    pytest.param("Cancelar Norton\nPara cancelar, llame al servicio al cliente de Norton al "
+                 "1-888-555-0142.", id="es"),
+    pytest.param("Annuler Norton\nPour annuler votre abonnement, appelez le service client Norton "
+                 "au 1-888-555-0142.", id="fr"),
+    pytest.param("Norton kündigen\nUm Ihr Abo zu kündigen, rufen Sie den Norton Kundendienst unter "
+                 "1-888-555-0142 an.", id="de"),
+    pytest.param("Disdire Norton\nPer disdire l'abbonamento chiama l'assistenza clienti Norton al "
+                 "numero 1-888-555-0142.", id="it"),
+    pytest.param("Cancelar Norton\nPara cancelar sua assinatura, ligue para o atendimento ao "
+                 "cliente Norton: +1-888-555-0142.", id="pt"),
+    pytest.param("Norton opzeggen\nBel de klantenservice van Norton op 1-888-555-0142 om uw "
+                 "abonnement op te zeggen.", id="nl"),
+])
+def test_a_support_pitch_in_another_language_advertises_the_number(
+        page: str, al: allowlist.Allowlist) -> None:
+    report = text(page, al)
+    assert [n.advertised for n in report.numbers] == [True]
+    assert report.verdict == "suspicious"
+
+
+def test_the_word_telephone_alone_is_no_pitch(al: allowlist.Allowlist) -> None:
+    # A table row of a guide: the noun names the caller's device, it asks nobody to call.
+    report = text("Tarifs PayPal\nDepuis un téléphone fixe (gratuit) | 09 55 55 01 42 |", al,
+                  "https://guide.example.fr/paypal")
+    assert report.verdict != "flagged"
