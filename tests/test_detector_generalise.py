@@ -451,3 +451,15 @@ def test_the_word_telephone_alone_is_no_pitch(al: allowlist.Allowlist) -> None:
     report = text("Tarifs PayPal\nDepuis un téléphone fixe (gratuit) | 09 55 55 01 42 |", al,
                   "https://guide.example.fr/paypal")
     assert report.verdict != "flagged"
+
+
+@pytest.mark.parametrize(("page", "found"), [
+    pytest.param("Para cancelar, ligue para o atendimento ao cliente Norton no 1-888-555-0142.",
+                 True, id="portuguese-no-is-at-the"),
+    pytest.param("Norton order No 8885550142 has shipped.", False, id="capitalised-No"),
+    pytest.param("Your Norton renewal, ref no. 8885550142.", False, id="no-dot"),
+    pytest.param("Norton subscription no: 8885550142", False, id="no-colon"),
+])
+def test_a_bare_lowercase_no_is_not_an_identifier_label(
+        page: str, found: bool, al: allowlist.Allowlist) -> None:
+    assert ("+18885550142" in numbers(text(page, al))) is found
