@@ -52,6 +52,10 @@ _FOREIGN_SUPPORT = [
             "central de atendimento|suporte"),
     *expand("telefoonnummer|klantenservice"),
     *expand("ग्राहक सेवा|हेल्पलाइन|टोल-फ्री|टोल फ्री"),
+    # The people the number reaches, as English "expert", "agent", "representative".
+    *expand("experto|expertos|agente|agentes|representante|representantes|asesor|asesores|"
+            "especialista|especialistas|asistencia|conseiller|conseillers|experte|experten|"
+            "esperto|esperti|operatore|operatori|assistenza|atendente|atendentes"),
 ]
 
 #: Words around a number that present it as a line to call.

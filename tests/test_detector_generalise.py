@@ -463,3 +463,18 @@ def test_the_word_telephone_alone_is_no_pitch(al: allowlist.Allowlist) -> None:
 def test_a_bare_lowercase_no_is_not_an_identifier_label(
         page: str, found: bool, al: allowlist.Allowlist) -> None:
     assert ("+18885550142" in numbers(text(page, al))) is found
+
+
+@pytest.mark.parametrize("page", [
+    pytest.param("Política de cambios de Expedia\nGestiona tu cambio con el apoyo de expertos en "
+                 "viajes {+1-888-555-0142}.", id="es-expertos"),
+    pytest.param("Modifier un voyage Expedia\nUn conseiller vous répond au +1-888-555-0142.",
+                 id="fr-conseiller"),
+    pytest.param("Cambiare un viaggio Expedia\nUn operatore è disponibile al +1-888-555-0142.",
+                 id="it-operatore"),
+])
+def test_the_people_a_number_reaches_present_it_in_other_languages_too(
+        page: str, al: allowlist.Allowlist) -> None:
+    report = text(page, al, "https://travelhelp.wixsite.com/blog/post/expedia")
+    assert [n.advertised for n in report.numbers] == [True]
+    assert report.verdict == "flagged"  # on a page anyone can publish on
