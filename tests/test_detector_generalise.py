@@ -478,3 +478,18 @@ def test_the_people_a_number_reaches_present_it_in_other_languages_too(
     report = text(page, al, "https://travelhelp.wixsite.com/blog/post/expedia")
     assert [n.advertised for n in report.numbers] == [True]
     assert report.verdict == "flagged"  # on a page anyone can publish on
+
+
+@pytest.mark.parametrize(("page", "brands"), [
+    pytest.param("Para cambiar tu vuelo o tu billete, llama a Delta: 1-888-555-0142.",
+                 ["Delta Air Lines"], id="es-airline-words"),
+    pytest.param("Um Ihren Flug umzubuchen, erreichen Sie den Delta Kundenservice am Flughafen.",
+                 ["Delta Air Lines"], id="de-capitalised-support-noun"),
+    pytest.param("Pour modifier votre vol et votre billet, appelez United.", ["United Airlines"],
+                 id="fr-airline-words"),
+    pytest.param("Delta Faucet Kundenservice für Armaturen.", [], id="de-other-organisation"),
+    pytest.param("Llame a Delta para su pedido de grifería.", [], id="es-no-airline-words"),
+])
+def test_weak_aliases_are_read_with_the_trade_words_of_other_languages(
+        page: str, brands: list[str], al: allowlist.Allowlist) -> None:
+    assert text(page, al).brands == brands
