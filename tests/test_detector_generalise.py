@@ -493,3 +493,9 @@ def test_the_people_a_number_reaches_present_it_in_other_languages_too(
 def test_weak_aliases_are_read_with_the_trade_words_of_other_languages(
         page: str, brands: list[str], al: allowlist.Allowlist) -> None:
     assert text(page, al).brands == brands
+
+
+@pytest.mark.parametrize("host", ["aiuto-voli.altervista.org", "assistance.canalblog.com",
+                                  "hilfe-flug.beepworld.de", "soporte-viajes.webnode.es"])
+def test_free_hosts_outside_the_english_web_are_hosted_pages(host: str) -> None:
+    assert is_hosted(host)
