@@ -157,10 +157,11 @@ class _PageAnalysis:
 
     def _numbers(self, page_regions: list[str], page_brands: list[str],
                  text_mentions: list[Mention]) -> list[judge.NumberFacts]:
+        lowered = self.hits.lowered or self.norm.text.lower()
         parser = NumberParser(page_regions, self.allowlist.number,
                               tentative=self._brand_regions(page_brands),
-                              evidence=regions.evidence(self.hits.lowered or
-                                                        self.norm.text.lower()))
+                              evidence=regions.evidence(lowered),
+                              named=lambda: regions.named_regions(lowered))
         sightings = list(self._sightings(parser))
         by_number: dict[str, judge.NumberFacts] = {}
         for sighting in sightings:

@@ -27,6 +27,37 @@ def expand(*parts: str) -> list[str]:
 
 _APOSTROPHES = ("don't", "dont", "don’t")
 
+#: The same, in the other languages pages are judged in (Spanish, French, German, Italian,
+#: Portuguese, Dutch, Hindi): "llame al", "appelez le", "rufen Sie … an", "chiama il".
+_FOREIGN_CALLS = [
+    *expand("llame|llamar|llama|llámenos|llamenos|marque|marcar|contactar|comuníquese|"
+            "comuniquese|comunicarse"),
+    *expand("appelez|appeler|appelle|composez|composer|contactez|contacter|joindre"),
+    *expand("anrufen|rufen sie|kontaktieren|erreichen sie"),
+    *expand("chiama|chiamare|chiamate|contatta|contattare"),
+    *expand("ligue|ligar|entre em contato|contate"),
+    *expand("bel|bellen|neem contact op"),
+    *expand("कॉल करें|कॉल|संपर्क करें"),
+]
+_FOREIGN_SUPPORT = [
+    *_FOREIGN_CALLS,
+    *expand("número de teléfono|numero de telefono|atención al cliente|"
+            "atencion al cliente|servicio al cliente|soporte técnico|soporte tecnico|"
+            "línea de ayuda|linea de ayuda|línea directa|linea directa"),
+    *expand("numéro de téléphone|numero de telephone|service client|"
+            "service clientèle|service clientele|assistance téléphonique|ligne d'assistance"),
+    *expand("telefonnummer|rufnummer|kundendienst|kundenservice|kundensupport"),
+    *expand("numero di telefono|assistenza clienti|servizio clienti|numero verde"),
+    *expand("número de telefone|numero de telefone|atendimento ao cliente|"
+            "central de atendimento|suporte"),
+    *expand("telefoonnummer|klantenservice"),
+    *expand("ग्राहक सेवा|हेल्पलाइन|टोल-फ्री|टोल फ्री"),
+    # The people the number reaches, as English "expert", "agent", "representative".
+    *expand("experto|expertos|agente|agentes|representante|representantes|asesor|asesores|"
+            "especialista|especialistas|asistencia|conseiller|conseillers|experte|experten|"
+            "esperto|esperti|operatore|operatori|assistenza|atendente|atendentes"),
+]
+
 #: Words around a number that present it as a line to call.
 SUPPORT = [
     *expand("call|calling|calls|called|dial|dialing|dialling|dialed|dialled|phone|phones"),
@@ -37,6 +68,7 @@ SUPPORT = [
     *expand("assistance|live agent|live person|live representative|live chat"),
     *expand("customer|support", "care|service|support|help|line|number|team|agent"),
     "☎", "☏", "✆", "📞", "📱",
+    *_FOREIGN_SUPPORT,
 ]
 #: Words that present a number as one to call (a stricter subset of SUPPORT).
 CALL_TO_ACTION = [
@@ -46,6 +78,7 @@ CALL_TO_ACTION = [
     *expand("live agent|live person|live representative"),
     *expand("customer|support", "care|service|support|line|number"),
     "☎", "☏", "✆", "📞",
+    *_FOREIGN_CALLS,
 ]
 #: Words that say a number itself is a scam: one in the number's own sentence is enough.
 STRONG_WARNING = [

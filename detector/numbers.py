@@ -69,10 +69,13 @@ _PHONE_LABEL = re.compile(
 _CURRENCY_BEFORE = re.compile(r"[$€£¥₹₩₽¢]\s?$|\b(?:USD|EUR|GBP|INR|Rs\.?|US\$)\s?$")
 _CURRENCY_LAST = frozenset("$€£¥₹₩₽¢DRPs.")  #: how every currency mark above ends
 # Words that make a digit run an identifier, not a phone line ("Order #", "ISBN", "ref:").
+# A bare lower-case "no" is a word in other languages ("ligue no 0800 …", Portuguese "at the"):
+# it abbreviates "number" only capitalised or followed by ".", ":" or "#".
 _ID_BEFORE = re.compile(
     r"(?:\b(?:order|invoice|ref(?:erence)?|tracking|confirmation|isbn|sku|serial|model|"
     r"part|item|product|transaction|txn|case|ticket|account|acct|policy|claim|receipt|"
-    r"patent|zip|postcode|postal code|pin|otp|code|id|no|nr)\b\.?\s*"
+    r"patent|zip|postcode|postal code|pin|otp|code|id|(?-i:No|NO|Nr|NR)|(?:no|nr)(?=\s*[.:#]))"
+    r"\b\.?\s*"
     r"(?:number|num|no|nr|id|code)?\.?\s*[:#]?\s*[#:]?\s*$)|(?:[A-Za-z]{1,6}[-_#/:]$)",
     re.IGNORECASE,
 )

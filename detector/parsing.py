@@ -69,11 +69,15 @@ class NumberParser:
 
     def __init__(self, regions: Sequence[str], known: Callable[[str], object] | None = None,
                  tentative: Sequence[str] = (),
-                 evidence: Callable[[str], bool] | None = None):
+                 evidence: Callable[[str], bool] | None = None,
+                 named: Callable[[], Sequence[str]] | None = None):
         self.regions = tuple(dict.fromkeys(regions)) or ("US",)
         self.tentative = tuple(r for r in dict.fromkeys(tentative) if r not in self.regions)
         self.known = known or (lambda _e164: None)
         self.evidence = evidence or (lambda _region: False)
+        #: The regions the page names (``detector.regions.named_regions``), asked lazily.
+        self.named = named
+        self._named: tuple[str, ...] | None = None
         #: Set when an answer depended on ``evidence`` (such splits are not cached).
         self.consulted = False
 
@@ -86,8 +90,9 @@ class NumberParser:
         if self.regions[0] == region:
             return self
         parser = NumberParser((region, *self.regions), self.known, self.tentative,
-                              self.evidence)
+                              self.evidence, self.named)
         parser.consulted = self.consulted
+        parser._named = self._named
         return parser
 
     def parse(self, digits: str, international: bool) -> tuple[phonenumbers.PhoneNumber, bool] | None:
@@ -104,11 +109,28 @@ class NumberParser:
             if len(_PARSED) > _CACHE_LIMIT:
                 _PARSED.clear()
             parsed, pending = _PARSED[key] = self._parse(digits, international)
-        if parsed is not None or not pending:
+        if parsed is not None:
             return parsed
+        if not pending:
+            return None if international else self._in_named_country(digits)
         self.consulted = True
         for region, number in pending:
             if self.evidence(region):
+                return number, True
+        return None
+
+    def _in_named_country(self, digits: str) -> tuple[phonenumbers.PhoneNumber, bool] | None:
+        """A national-form run that no region of the page reads, read in a country the page
+        names ("PayPal in Spanien: 900 801 665", "Seúl, Corea … 02-751-0300")."""
+        if self.named is None or not 8 <= len(digits) <= 12:
+            return None
+        self.consulted = True
+        if self._named is None:
+            self._named = tuple(r for r in self.named()
+                                if r not in self.regions and r not in self.tentative)
+        for region in self._named:
+            number = _try_parse(digits, region)
+            if number is not None and phonenumbers.is_valid_number(number):
                 return number, True
         return None
 

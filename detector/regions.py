@@ -95,6 +95,32 @@ def _shows(lowered: str, region: str) -> bool:
     return any(_whole_word(lowered, name) for name in _names_of(region))
 
 
+@cache
+def _name_index() -> tuple[dict[tuple[str, ...], str], int]:
+    """Country names as word tuples (evidence names only) → region, and the longest name."""
+    index = {tuple(_WORD.findall(name)): region for name, region in countries().items()
+             if name not in _NOT_EVIDENCE}
+    index.pop((), None)
+    return index, max(map(len, index))
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def named_regions(lowered: str) -> tuple[str, ...]:
+    """The regions a page (its text lower-cased) names as whole words, in order of first
+    mention: "in Spanien", "Seúl, Corea". Used only for a run no region of the page reads."""
+    index, longest = _name_index()
+    words = _WORD.findall(lowered)
+    found: dict[str, None] = {}
+    for i in range(len(words)):
+        for n in range(1, min(longest, len(words) - i) + 1):
+            region = index.get(tuple(words[i:i + n]))
+            if region:
+                found[region] = None
+    return tuple(found)
+
+
 def _whole_word(lowered: str, word: str) -> bool:
     start = lowered.find(word)
     while start >= 0:

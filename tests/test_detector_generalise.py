@@ -393,3 +393,109 @@ def test_eval_reads_vanity_labels_as_dialled(label: str, e164: str | None) -> No
     parsed = dialable_number(label, "US")
     assert (parsed and phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
             ) == e164
+
+
+# -- a foreign number in national form on a page that names its country ------------------------
+
+@pytest.mark.parametrize(("page", "url", "e164"), [
+    pytest.param("So erreichen Sie PayPal aus Spanien: rufen Sie 900 555 014 an (kostenlos).",
+                 "https://hilfe.example.de/paypal", "+34900555014", id="german-page-names-spain"),
+    pytest.param("Centro de atención de United en Seúl, Corea del Sur.\nTeléfono:\n02-555-0142 (coreano)",
+                 "https://ayuda.example.es/united", "+8225550142", id="spanish-page-names-korea"),
+])
+def test_a_run_no_page_region_reads_is_read_in_a_country_the_page_names(
+        page: str, url: str, e164: str, al: allowlist.Allowlist) -> None:
+    assert e164 in numbers(text(page, al, url))
+
+
+def test_a_run_is_not_read_abroad_when_the_page_names_no_country(
+        al: allowlist.Allowlist) -> None:
+    report = text("So erreichen Sie PayPal: rufen Sie 900 555 014 an (kostenlos).", al,
+                  "https://hilfe.example.de/paypal")
+    assert "+34900555014" not in numbers(report)
+
+
+def test_a_named_country_does_not_override_the_page_regions_reading(
+        al: allowlist.Allowlist) -> None:
+    # Valid at home: the named country is only a fallback for runs nobody reads.
+    report = text("Der Kundendienst (auch für Kunden in Spanien) ist unter 0221 555 0142 "
+                  "erreichbar.", al, "https://hilfe.example.de/kontakt")
+    assert numbers(report) == ["+492215550142"]
+
+
+# -- support pitches in the other languages pages are judged in ----------------------------------
+
+@pytest.mark.parametrize("page", [
+    pytest.param("Cancelar Norton\nPara cancelar, llame al servicio al cliente de Norton al "
+                 "1-888-555-0142.", id="es"),
+    pytest.param("Annuler Norton\nPour annuler votre abonnement, appelez le service client Norton "
+                 "au 1-888-555-0142.", id="fr"),
+    pytest.param("Norton kündigen\nUm Ihr Abo zu kündigen, rufen Sie den Norton Kundendienst unter "
+                 "1-888-555-0142 an.", id="de"),
+    pytest.param("Disdire Norton\nPer disdire l'abbonamento chiama l'assistenza clienti Norton al "
+                 "numero 1-888-555-0142.", id="it"),
+    pytest.param("Cancelar Norton\nPara cancelar sua assinatura, ligue para o atendimento ao "
+                 "cliente Norton: +1-888-555-0142.", id="pt"),
+    pytest.param("Norton opzeggen\nBel de klantenservice van Norton op 1-888-555-0142 om uw "
+                 "abonnement op te zeggen.", id="nl"),
+])
+def test_a_support_pitch_in_another_language_advertises_the_number(
+        page: str, al: allowlist.Allowlist) -> None:
+    report = text(page, al)
+    assert [n.advertised for n in report.numbers] == [True]
+    assert report.verdict == "suspicious"
+
+
+def test_the_word_telephone_alone_is_no_pitch(al: allowlist.Allowlist) -> None:
+    # A table row of a guide: the noun names the caller's device, it asks nobody to call.
+    report = text("Tarifs PayPal\nDepuis un téléphone fixe (gratuit) | 09 55 55 01 42 |", al,
+                  "https://guide.example.fr/paypal")
+    assert report.verdict != "flagged"
+
+
+@pytest.mark.parametrize(("page", "found"), [
+    pytest.param("Para cancelar, ligue para o atendimento ao cliente Norton no 1-888-555-0142.",
+                 True, id="portuguese-no-is-at-the"),
+    pytest.param("Norton order No 8885550142 has shipped.", False, id="capitalised-No"),
+    pytest.param("Your Norton renewal, ref no. 8885550142.", False, id="no-dot"),
+    pytest.param("Norton subscription no: 8885550142", False, id="no-colon"),
+])
+def test_a_bare_lowercase_no_is_not_an_identifier_label(
+        page: str, found: bool, al: allowlist.Allowlist) -> None:
+    assert ("+18885550142" in numbers(text(page, al))) is found
+
+
+@pytest.mark.parametrize("page", [
+    pytest.param("Política de cambios de Expedia\nGestiona tu cambio con el apoyo de expertos en "
+                 "viajes {+1-888-555-0142}.", id="es-expertos"),
+    pytest.param("Modifier un voyage Expedia\nUn conseiller vous répond au +1-888-555-0142.",
+                 id="fr-conseiller"),
+    pytest.param("Cambiare un viaggio Expedia\nUn operatore è disponibile al +1-888-555-0142.",
+                 id="it-operatore"),
+])
+def test_the_people_a_number_reaches_present_it_in_other_languages_too(
+        page: str, al: allowlist.Allowlist) -> None:
+    report = text(page, al, "https://travelhelp.wixsite.com/blog/post/expedia")
+    assert [n.advertised for n in report.numbers] == [True]
+    assert report.verdict == "flagged"  # on a page anyone can publish on
+
+
+@pytest.mark.parametrize(("page", "brands"), [
+    pytest.param("Para cambiar tu vuelo o tu billete, llama a Delta: 1-888-555-0142.",
+                 ["Delta Air Lines"], id="es-airline-words"),
+    pytest.param("Um Ihren Flug umzubuchen, erreichen Sie den Delta Kundenservice am Flughafen.",
+                 ["Delta Air Lines"], id="de-capitalised-support-noun"),
+    pytest.param("Pour modifier votre vol et votre billet, appelez United.", ["United Airlines"],
+                 id="fr-airline-words"),
+    pytest.param("Delta Faucet Kundenservice für Armaturen.", [], id="de-other-organisation"),
+    pytest.param("Llame a Delta para su pedido de grifería.", [], id="es-no-airline-words"),
+])
+def test_weak_aliases_are_read_with_the_trade_words_of_other_languages(
+        page: str, brands: list[str], al: allowlist.Allowlist) -> None:
+    assert text(page, al).brands == brands
+
+
+@pytest.mark.parametrize("host", ["aiuto-voli.altervista.org", "assistance.canalblog.com",
+                                  "hilfe-flug.beepworld.de", "soporte-viajes.webnode.es"])
+def test_free_hosts_outside_the_english_web_are_hosted_pages(host: str) -> None:
+    assert is_hosted(host)
