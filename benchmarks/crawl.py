@@ -134,7 +134,7 @@ class _Handler(BaseHTTPRequestHandler):
 # --- one crawl --------------------------------------------------------------------------------
 
 
-def crawl_command(port: int, pages: int, db: Path) -> list[str]:
+def crawl_command(port: int, pages: int, db: Path, render: str = "never") -> list[str]:
     """``scamlines crawl`` of the whole site, politeness off (our own loopback server)."""
     return [
         sys.executable, "-m", "crawler", "crawl", f"http://{HOST}:{port}/p/0",
@@ -145,13 +145,13 @@ def crawl_command(port: int, pages: int, db: Path) -> list[str]:
         "--set", "CONCURRENT_REQUESTS=32", "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=32",
         # The crawl and the detector, as served: rendering (the default `auto` renders every
         # flagged page for its screenshot) is measured by benchmarks/render.py.
-        "--render", "never",
+        "--render", render,
     ]  # fmt: skip
 
 
-def crawl(port: int, pages: int, db: Path, detector: bool) -> dict[str, Any]:
+def crawl(port: int, pages: int, db: Path, detector: bool, render: str = "never") -> dict[str, Any]:
     """Crawl the site in a subprocess; the JSON summary plus memory peaks."""
-    command = [*crawl_command(port, pages, db),
+    command = [*crawl_command(port, pages, db, render),
                "--set", f"SCAMLINES_DETECTOR_ENABLED={'true' if detector else 'false'}"]  # fmt: skip
     env = dict(os.environ, PYTHONPATH=str(REPO))
     # Output goes to files: a pipe nobody reads while memory is sampled would block the crawl.

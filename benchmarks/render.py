@@ -14,53 +14,19 @@ Options: ``--pages N`` (default 2000), ``--repeat N`` (best of N runs each, defa
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 import threading
 from pathlib import Path
 from typing import Any
 
-# The site's words, its server and the process sampling are benchmarks/crawl.py's.
-from crawl import _cpu_seconds, _Handler, _sample, _Server, _status_mib, _tree, make_site  # noqa: F401
+# The site, its server and the sampled crawl are benchmarks/crawl.py's.
+from crawl import HOST, _Handler, _Server, crawl, make_site
 
-REPO = Path(__file__).resolve().parent.parent
-HOST = "bench-helpdesk.example"
 BAR = 0.80
 
-
-
-def crawl(port: int, pages: int, db: Path, detector: bool, render: str = "never") -> dict[str, Any]:
-    """Crawl the site in a subprocess; the JSON summary plus memory peaks."""
-    command = [
-        sys.executable, "-m", "crawler", "crawl", f"http://{HOST}:{port}/p/0",
-        "--db", str(db), "--format", "json", "--quiet",
-        "--depth", "100", "--max-pages", str(pages),
-        "--resolve", f"{HOST}=127.0.0.1", "--resolve-only", "--allow-host", f"{HOST}:{port}",
-        "--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=false",
-        "--set", "CONCURRENT_REQUESTS=32", "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=32",
-        "--set", f"SCAMLINES_DETECTOR_ENABLED={'true' if detector else 'false'}",
-        "--render", render,
-    ]  # fmt: skip
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    # Output goes to files: a pipe nobody reads while memory is sampled would block the crawl.
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        process = subprocess.Popen(command, stdout=out, stderr=err, env=env)
-        measured = _sample(process)
-        process.wait()
-        out.seek(0)
-        err.seek(0)
-        stdout, stderr = out.read().decode(), err.read().decode()
-    if process.returncode != 0:
-        raise SystemExit(f"crawl failed ({process.returncode}):\n{stderr}")
-    if stderr.strip():
-        print(f"(crawl stderr: {len(stderr)} chars; first line: {stderr.splitlines()[0][:200]})")
-    summary = json.loads(stdout.strip().splitlines()[-1])
-    summary.update(measured)
-    return summary
 
 
 def _rendered(db: Path) -> int:
