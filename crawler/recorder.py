@@ -61,11 +61,9 @@ if TYPE_CHECKING:
 __all__ = ["run_recorder"]
 
 GROUP = "recorder"
-#: Polls in a row with no work anywhere before the run counts as finished. One is enough:
-#: ``pending_work`` is read in one transaction, a page's links are queued before its record is
-#: sent, and its lease lasts until the record is committed, so no work hides between the
-#: counts.
-QUIET_POLLS = 1
+#: The run is finished at the first poll that finds no work anywhere: ``pending_work`` is read
+#: in one transaction, a page's links are queued before its record is sent, and its lease
+#: lasts until the record is committed, so no work hides between the counts.
 POLL_MS = 250
 #: Records committed in one transaction at most, and how long a short batch waits to grow.
 BATCH = 200
@@ -144,7 +142,7 @@ def _record(
         return (f"{len(seen)} pages recorded; the workers' records wait in Redis "
                 "(scamlines crawl --redis URL --resume continues)")
 
-    reason, quiet, backlog = "shutdown", 0, "0"  # "0": first the records read but not acked
+    reason, backlog = "shutdown", "0"  # "0": first the records read but not acked
     try:
         with stoppable(kept, keep_going) as stop:  # Ctrl-C, SIGTERM: at the next poll
             while not stop.requested:
@@ -158,19 +156,14 @@ def _record(
                 if backlog == "0" and not entries:
                     backlog = ">"
                 if entries:
-                    quiet = 0
                     if backlog == ">" and len(entries) < BATCH:
                         entries += _gather(client, keys, BATCH - len(entries))
                     _commit(client, keys, store, run_id, entries, seen, counts)
                     continue
                 done = client.get(keys.done)
                 if done is not None or pending_work(client, keys) == 0:
-                    quiet += 1
-                    if quiet >= QUIET_POLLS:
-                        reason = done.decode() if done else "finished"
-                        break
-                else:
-                    quiet = 0
+                    reason = done.decode() if done else "finished"
+                    break
         if reason != "shutdown":
             client.set(keys.done, reason)
     except redis.RedisError as err:
