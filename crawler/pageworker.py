@@ -183,17 +183,27 @@ def worker_main(conn: Connection, config: WorkerConfig, parent_pid: int) -> None
     try:
         processor = PageProcessor(config)
     except Exception as err:  # noqa: BLE001 - any start-up failure is reported to the crawl
-        conn.send(("fatal", f"{type(err).__name__}: {err}"))
+        _tell(conn, ("fatal", f"{type(err).__name__}: {err}"))
         return
     inbox: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
     # Drain the pipe continuously so the crawl's sends never wait on our analysis.
     threading.Thread(target=_read_pipe, args=(conn, inbox), daemon=True).start()
-    conn.send(("ready",))
+    _tell(conn, ("ready",))
     try:
         _serve(conn, inbox, processor)
     finally:
         processor.close()
-    conn.send(("closed",))
+    _tell(conn, ("closed",))
+
+
+def _tell(conn: Connection, message: tuple[Any, ...]) -> bool:
+    """Send to the crawl; False when it is gone (a second Ctrl-C exits it at once)."""
+    try:
+        conn.send(message)
+    except (BrokenPipeError, EOFError, OSError):
+        # Whatever was recorded is committed; there is nobody left to tell.
+        return False
+    return True
 
 
 def _lower_priority() -> None:
@@ -219,9 +229,10 @@ def _serve(
         try:
             processor.record([pair for pair, _ in results])
         except StoreError as err:
-            conn.send(("fatal", str(err)))
+            _tell(conn, ("fatal", str(err)))
             return
-        conn.send(("done", [outcome for _, outcome in results]))
+        if not _tell(conn, ("done", [outcome for _, outcome in results])):
+            return
 
 
 def _read_pipe(conn: Connection, inbox: queue.SimpleQueue[tuple[Any, ...]]) -> None:
