@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -178,9 +179,10 @@ class _PageAnalysis:
         text_mentions = sorted(text_mentions, key=lambda m: m.start)
         starts = [m.start for m in text_mentions]
         institutional = owners.institutional_site(self.host) if self.host else False
+        defined = owners.defined_names(self.norm.text)
         for facts in by_number.values():
             judge.describe_context(index, facts)
-            facts.other_owner = self.host if institutional else self._other_owner(facts, starts)
+            facts.other_owner = self.host if institutional else self._other_owner(facts, starts, defined)
             if self.lookalike_site:
                 facts.support += 1  # on a fake support site, every number is its pitch
         named = judge.named_with_number(by_number.values(), text_mentions, starts, index,
@@ -203,7 +205,8 @@ class _PageAnalysis:
         return any(vanity.spells_brand(s.raw, facts.e164, names) for s in facts.sightings
                    if s.source == "text" and any(char.isalpha() for char in s.raw))
 
-    def _other_owner(self, facts: judge.NumberFacts, starts: list[int]) -> str | None:
+    def _other_owner(self, facts: judge.NumberFacts, starts: list[int],
+                     defined: re.Pattern[str] | None) -> str | None:
         """The institution every text sighting of the number is given for, if any."""
         found = None
         for sighting in facts.sightings:
@@ -211,7 +214,7 @@ class _PageAnalysis:
                 return None
             if sighting.source != "text":
                 continue
-            found = owners.named_owner(self.norm.text, sighting.start, starts)
+            found = owners.named_owner(self.norm.text, sighting.start, starts, defined)
             if found is None:
                 return None
         return found

@@ -5,7 +5,10 @@ Consumer Assistance Program at 800-555-0100", "call the Attorney General's Consu
 Division at …". Such a number belongs to the organisation named right before it in its
 sentence, not to the brand the page is about, so it is never judged as the brand's line.
 Only institutional names count (office, program, department, agency…): a "Reservations
-Center" or "Support Line" is what spam calls the brand's own desk.
+Center" or "Support Line" is what spam calls the brand's own desk. A short name the page
+defines for one ("Consumer Financial Protection Bureau (CFPB)") counts as that institution, and
+"call them at …" names the owner in the sentence before ("File a complaint with the CFPB. You
+can also call them at …").
 """
 
 from __future__ import annotations
@@ -29,6 +32,23 @@ _OWNER = re.compile(
 # out most numbers before the costly pattern, which tries a name at every capital.
 _OWNER_HINT = re.compile(rf"{_INSTITUTION}|[Oo]ur\s")
 _STOPS = ".!?\n"
+# "… Protection Bureau (CFPB)": the acronym a page defines for an institution.
+_DEFINED = re.compile(rf"\b{_INSTITUTION}\s*\(([A-Z]{{2,8}})\)")
+# The number's sentence points back at the owner: "You can also call them at …".
+_POINTS_BACK = re.compile(
+    r"\b(?:call|contact|reach|phone|ring|dial|text)\s+(?:them|it|the agency|the office|"
+    r"the bureau|the regulator)\b", re.IGNORECASE)
+
+
+def defined_names(text: str) -> re.Pattern[str] | None:
+    """The institutions' short names ``text`` defines ("… Bureau (CFPB)"), as one pattern for
+    :func:`named_owner`; None when it defines none (most pages)."""
+    if "(" not in text:
+        return None
+    names = sorted({m.group(1) for m in _DEFINED.finditer(text)})
+    if not names:
+        return None
+    return re.compile(r"\b(?:" + "|".join(names) + r")\b(?:['’]s)?")
 
 
 def institutional_site(host: str) -> bool:
@@ -44,22 +64,18 @@ def institutional_site(host: str) -> bool:
     return labels[-1] == "us" and "state" in labels[-4:-1]
 
 
-def named_owner(text: str, start: int, mention_starts: list[int]) -> str | None:
+def named_owner(text: str, start: int, mention_starts: list[int],
+                defined: re.Pattern[str] | None = None) -> str | None:
     """The institution ``text`` names as the owner of the number starting at ``start``: the
-    last institutional name in the number's sentence before it, with no brand mention
-    (``mention_starts``, sorted) between that name and the number."""
-    begin = max(0, start - _WINDOW)
-    if not _OWNER_HINT.search(text, begin, start):
-        return None
-    for char in _STOPS:
-        at = text.rfind(char, begin, start)
-        while at >= 0 and char == "." and at + 1 < start and not text[at + 1].isspace():
-            at = text.rfind(char, begin, at)  # "3.5", "example.com"
-        if at >= 0:
-            begin = max(begin, at + 1)
-    owner = None
-    for match in _OWNER.finditer(text, begin, start):
-        owner = match
+    last institutional name in the number's sentence before it (or in the sentence before,
+    when the number's sentence says "call them"), with no brand mention (``mention_starts``,
+    sorted) between that name and the number. ``defined``: the page's short names for
+    institutions (:func:`defined_names`)."""
+    begin = _sentence_start(text, max(0, start - _WINDOW), start)
+    owner = _last_owner(text, begin, start, defined)
+    if owner is None and _POINTS_BACK.search(text, begin, start):
+        before = _sentence_start(text, max(0, begin - _WINDOW - 1), begin - 1)
+        owner = _last_owner(text, before, begin, defined)
     if owner is None:
         return None
     first_after = bisect_left(mention_starts, owner.start())
@@ -68,3 +84,25 @@ def named_owner(text: str, start: int, mention_starts: list[int]) -> str | None:
     return owner.group().strip()
 
 
+def _sentence_start(text: str, begin: int, end: int) -> int:
+    """Where the sentence holding ``end`` starts, no earlier than ``begin``."""
+    for char in _STOPS:
+        at = text.rfind(char, begin, end)
+        while at >= 0 and char == "." and at + 1 < end and not text[at + 1].isspace():
+            at = text.rfind(char, begin, at)  # "3.5", "example.com"
+        if at >= 0:
+            begin = max(begin, at + 1)
+    return begin
+
+
+def _last_owner(text: str, begin: int, end: int,
+                defined: re.Pattern[str] | None) -> re.Match[str] | None:
+    owner = None
+    if _OWNER_HINT.search(text, begin, end):
+        for match in _OWNER.finditer(text, begin, end):
+            owner = match
+    if defined is not None:
+        for match in defined.finditer(text, begin, end):
+            if owner is None or match.start() > owner.start():
+                owner = match
+    return owner

@@ -167,6 +167,33 @@ def test_warning_with_its_own_hotline_is_not_flagged(al: allowlist.Allowlist) ->
     assert report.numbers[0].brand is None
 
 
+def test_a_regulator_named_by_its_acronym_owns_the_number_that_calls_it_them(
+        al: allowlist.Allowlist) -> None:
+    page = ("How to escalate a Wells Fargo complaint\n"
+            "Wells Fargo customers who get no answer can go to the federal regulator, the "
+            "Consumer Financial Protection Bureau (CFPB).\n"
+            "File a complaint through the CFPB's online portal at example.gov/complaint. You "
+            "can also call them at 1-855-555-0148.")
+    report = text(page, al, url="https://forum.example.net/t/wells-fargo")
+    assert report.verdict == "clean"
+    assert report.numbers[0].brand is None
+
+
+def test_call_them_with_no_institution_before_is_still_the_brand_s_line(
+        al: allowlist.Allowlist) -> None:
+    page = ("Wells Fargo support\nWells Fargo agents answer around the clock. Wells Fargo "
+            "customer care is quick. You can call them at 1-855-555-0148 for help, call "
+            "1-855-555-0148 now, Wells Fargo helpline 1-855-555-0148.")
+    report = text(page, al, url="https://forum.example.net/t/wells-fargo")
+    assert report.verdict == "flagged"
+    assert report.numbers[0].brand == "Wells Fargo"
+
+
+def test_an_acronym_counts_only_where_the_page_defines_it_for_an_institution() -> None:
+    assert owners.defined_names("the Consumer Financial Protection Bureau (CFPB) said") is not None
+    assert owners.defined_names("Wells Fargo Customer Care (WFCC) at 1-800") is None
+
+
 def test_government_site_numbers_are_its_own(al: allowlist.Allowlist) -> None:
     page = ("Amazon impersonators\nIf you paid an Amazon impersonator, call 1-877-555-0123 "
             "to file a complaint about the Amazon scam.")
