@@ -85,6 +85,8 @@ class CueIndex:
         self.disclaimer = sorted(positions.get("disclaimer", ()))
         self.official = sorted(positions.get("official", ()))
         self.verdict = sorted(positions.get("scam_verdict", ()))
+        self.number_verdict = sorted(positions.get("number_verdict", ()))
+        self.scam_message = sorted(positions.get("scam_message", ()))
         self.toll_free = sorted(positions.get("toll_free", ()))
         self.urgency = sorted(positions.get("urgency", ()))
 
@@ -133,6 +135,17 @@ class CueIndex:
         line is not a line to call, however often a page repeats it."""
         return _FAX_LABEL.search(self.text, max(0, start - 24), start) is not None
 
+    def _introduced_as_scam(self, sentence_start: int) -> bool:
+        """Whether the line before the number's paragraph names a scam message ("Real
+        example of a smishing text", "The scam text I got:"): a heading or an introduction,
+        not a sentence of its own (a pitch's "Beware of fake emails!" does not count)."""
+        line_start = self.text.rfind("\n", 0, sentence_start) + 1
+        end = _content_end(self.text, line_start)
+        if end <= 0:
+            return False
+        begin = self.text.rfind("\n", max(0, end - 300), end) + 1
+        return self.text[end - 1] not in ".!?" and self.count(self.scam_message, begin, end) > 0
+
     def claims_official(self, start: int, end: int,
                         sentence: tuple[int, int] | None = None) -> bool:
         """Whether the number at ``[start, end)`` is itself called official or verified
@@ -170,6 +183,12 @@ class CueIndex:
         # Regards, Billing Department. … Do not call any numbers listed in the email."
         if self.strong and self.count(self.strong, s_end, s_end + _BACK_REFERENCE_SPAN) and \
                 _BACK_REFERENCE.search(self.text, s_end, s_end + _BACK_REFERENCE_SPAN):
+            return True
+        # "… The phone number is the trap.": the verdict names the number it is about.
+        if self.count(self.number_verdict, s_end, s_end + _BACK_REFERENCE_SPAN):
+            return True
+        # "Real example of a smishing text:" then the message with its number.
+        if self.scam_message and self._introduced_as_scam(s_start):
             return True
         if self.count(self.cta, s_start, s_end):
             return False

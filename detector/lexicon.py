@@ -93,11 +93,23 @@ STRONG_WARNING = [
     *expand("do not|never|not|" + "|".join(_APOSTROPHES), "call|answer|dial|ring|pick up"),
     *expand("block", "it|them|the number|this number|these|these numbers|that|the caller"),
     *expand("report", "the number|this number|these numbers|the caller"),
+    # A victim retelling the scammer's instruction: "I was asked to call …".
+    *expand("asked me to|i was asked to|they asked me to|told me to|i was told to|"
+            "instructed me to|wanted me to|urged me to|it said to|the pop-up said to",
+            "call|dial|ring"),
 ]
 #: A verdict on a message just quoted: "… call +1 305 …" then "It was an imposter."
 SCAM_VERDICT = expand("it|this|that|which|they", "was|is|were|are",
                       "a scam|an imposter|an impostor|imposters|impostors|fake|a fake|phishing|"
                       "a phishing text|smishing|fraudulent|a fraud|not real|not legit")
+#: A verdict on "the number" shortly after it: "… call 1-888 … The phone number is the trap."
+NUMBER_VERDICT = expand("the|that|this", "number|phone number|callback number|call-back number",
+                        "is|was", "the trap|a trap|the scam|a scam|fake|a fake|not real|"
+                        "fraudulent|the bait|the hook")
+#: A line naming what follows as a scam message: "Real example of a smishing text".
+SCAM_MESSAGE = expand("smishing|phishing|vishing|scam|fake|fraudulent|spoofed|bogus",
+                      "text|texts|message|messages|sms|email|e-mail|emails|voicemail|"
+                      "pop-up|popup|letter|invoice|alert")
 #: Words that only hint at scams ("fraud", "fake"): they need company.
 WEAK_WARNING = [
     *expand("scam|scams|scammed|scamming|fraud|fake|spoof|phishing|beware|unsolicited"),
@@ -129,6 +141,7 @@ URGENCY = [
 
 CUES = {"support": SUPPORT, "cta": CALL_TO_ACTION, "strong_warning": STRONG_WARNING,
         "weak_warning": WEAK_WARNING, "disclaimer": DISCLAIMER, "scam_verdict": SCAM_VERDICT,
+        "number_verdict": NUMBER_VERDICT, "scam_message": SCAM_MESSAGE,
         "official": CLAIMS_OFFICIAL, "toll_free": TOLL_FREE, "urgency": URGENCY}
 _SYMBOLS = frozenset("☎☏✆📞📱")
 

@@ -210,6 +210,44 @@ def test_smishing_text_quoted_then_called_an_imposter(al: allowlist.Allowlist) -
     assert report.numbers[0].warned
 
 
+def test_a_message_introduced_as_a_smishing_text_is_quoted(al: allowlist.Allowlist) -> None:
+    page = ("Is this Chase message a scam?\n"
+            "Real example of a Chase smishing text\n"
+            "Chase Alert: a charge of $310.00 was attempted on your card. If this was not you, "
+            "call 1-888-555-0171 immediately to dispute. Reply STOP to opt out.\n"
+            "Chase alerts ask you to reply, they never give a callback line.")
+    report = text(page, al, url="https://blog.example.org/chase-text")
+    assert report.verdict == "clean"
+    assert report.numbers[0].warned
+
+
+def test_a_verdict_on_the_number_after_the_message(al: allowlist.Allowlist) -> None:
+    page = ("Chase texts to watch for\n"
+            "Chase Alert: card ending 4421 locked. Call 1-888-555-0171 immediately to unlock.\n"
+            "Reply STOP to opt out.\n"
+            "The phone number is the trap: Chase never asks you to call it.")
+    report = text(page, al, url="https://blog.example.org/chase-text")
+    assert report.numbers[0].warned
+    assert report.verdict == "clean"
+
+
+def test_a_victim_retelling_the_instruction_to_call(al: allowlist.Allowlist) -> None:
+    page = ("Microsoft Defender lock screen\nMy screen was locked by a Microsoft Defender "
+            "window and I was asked to call 1-844-555-0190 to get it unblocked.")
+    report = text(page, al, url="https://forum.example.net/t/defender")
+    assert report.numbers[0].warned
+    assert report.verdict == "clean"
+
+
+def test_a_pitch_after_a_warning_sentence_is_still_a_pitch(al: allowlist.Allowlist) -> None:
+    page = ("Chase customer service\nBeware of fake emails!\n"
+            "Call Chase customer care at 1-888-555-0171 for help with your account, Chase "
+            "support 1-888-555-0171, the Chase helpline 1-888-555-0171.")
+    report = text(page, al, url="https://forum.example.net/t/chase")
+    assert not report.numbers[0].warned
+    assert report.verdict == "flagged"
+
+
 def test_unverified_number_alone_is_suspicious(al: allowlist.Allowlist) -> None:
     page = ("Netflix help guide\nNetflix account questions? Netflix members can call "
             "1-888-555-0177 to reach the billing team.")
