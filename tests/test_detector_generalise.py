@@ -67,6 +67,24 @@ def test_brand_named_once_beside_a_support_number(al: allowlist.Allowlist) -> No
     assert report.numbers[0].brand == "PayPal"
 
 
+def test_brand_named_once_in_the_line_before_a_support_number(al: allowlist.Allowlist) -> None:
+    page = ("Refunds and fees\nCancellation fee: $99 per passenger, plus any fare difference on the itinerary.\n"
+            "Cancel online: use My Trips on Frontier\u2019s site or app with your confirmation "
+            "code.\nPhone support: call +1-844-555-0171 to speak to a real person.\n"
+            "Refunds may take 7 to 10 days.")
+    report = text(page, al)
+    assert report.brands == ["Frontier Airlines"]
+    assert report.numbers[0].brand == "Frontier Airlines"
+
+
+def test_a_brand_two_sentences_before_a_number_does_not_claim_it(
+        al: allowlist.Allowlist) -> None:
+    page = ("Travel bags and cases\nUse My Trips on Frontier\u2019s site or app to change a "
+            "flight or fare. Our shop sells bags for every trip and every budget, with "
+            "free returns. Phone support: call +1-844-555-0171 for orders.")
+    assert text(page, al).brands == []
+
+
 @pytest.mark.parametrize(("host", "brand"), [
     ("hpprintersupport.example", "HP"),
     ("rokuhelpdesk.example", "Roku"),
