@@ -296,6 +296,10 @@ def test_hosted_pages() -> None:
     assert is_hosted("https://someone.zohodesk.com/portal/en/kb/articles/x")
     assert is_hosted("https://www.example.org/forum/thread-12")
     assert not is_hosted("https://www.example.org/news/2025/story")
+    assert is_hosted("https://flightspolicy.nicepage.io/blog/post")  # a site builder's tenant
+    assert is_hosted("https://some-app.netlify.app/")  # free static hosting
+    assert is_hosted("https://www.linkedin.com/pulse/how-to-reach-someone")  # members' articles
+    assert not is_hosted("https://www.linkedin.com/company/example")
 
 
 # -- eval: the per-kind table ------------------------------------------------------------------
