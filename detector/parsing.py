@@ -117,7 +117,9 @@ class NumberParser:
         for region, number in pending:
             if self.evidence(region):
                 return number, True
-        return None
+        # Valid where a brand has lines, but the page shows none of those countries: it may
+        # still be a number of the country the page does name.
+        return None if international else self._in_named_country(digits)
 
     def _in_named_country(self, digits: str) -> tuple[phonenumbers.PhoneNumber, bool] | None:
         """A national-form run that no region of the page reads, read in a country the page

@@ -140,3 +140,12 @@ def test_evidence_decisions_are_not_cached_across_pages() -> None:
     found = [[n.e164 for n in find_numbers("bel 020 555 0199", parser)]
              for parser in (parser_nl, parser_none, parser_nl)]
     assert found == [["+31205550199"], [], ["+31205550199"]]
+
+
+def test_a_run_valid_where_the_brand_has_lines_is_read_in_the_country_named(
+        abroad: allowlist.Allowlist) -> None:
+    # "91 555 01 23" is valid in the Netherlands (where Acme Air has a line) and in Spain:
+    # the page names Spain, not the Netherlands.
+    page = ("Acme Air flies to Spain every day.\nFor bookings, changes and baggage questions, "
+            "Acme Air reservations answer at 91 555 01 23 on weekdays.")
+    assert numbers(page, abroad) == ["+34915550123"]
