@@ -55,7 +55,7 @@ _FUNCTION_WORDS = {
     "it": "il di che per gli della delle con sono una non del nel alla anche questo più",
     "fr": "le les des est une pour dans que qui sur pas vous avec sont par ce cette du aux",
     "de": "der die das und ist nicht mit sie ein eine den dem zu auf für sich auch von bei",
-    "pt": "não uma para com os das dos que em ao você são pelo pela mais mas seu sua também",
+    "pt": "não uma para com os das dos que em ao você são pelo pela mais mas seu sua também do na da",
     "nl": "de het een van en niet met voor zijn op dat die ook er maar naar bij wordt",
     "tr": "ve bir bu için ile da de çok daha gibi olarak sonra kadar ama veya",
     "pl": "i w nie na się z że do jest to jak po od za przez oraz są dla czy",
@@ -95,11 +95,19 @@ def guess(text: str) -> str | None:
         return None  # too few foreign function words to ever lead
     counts = dict.fromkeys(_FUNCTION_WORDS, 0)
     # Distinct words first: a page repeats its words, and each lookup is then done once.
-    for word, times in Counter(_WORD.findall(lowered)).items():
+    words = Counter(_WORD.findall(lowered))
+    for word, times in words.items():
         for language in _LANGUAGES_OF.get(word, ()):
             counts[language] += times
-    ranked = sorted(counts.items(), key=lambda item: -item[1])
-    (best, hits), (_second, runner_up) = ranked[0], ranked[1]
-    if best == "en" or hits < _MIN_HITS or hits < _LEAD * runner_up:
+    best, hits = max(counts.items(), key=lambda item: item[1])
+    if best == "en" or hits < _MIN_HITS:
         return None
-    return best
+    # Against each other language, only the words the leader does not share count: Portuguese
+    # "do" and "na" are Polish words too, and say nothing between the two.
+    rivals: Counter[str] = Counter()
+    for word, times in words.items():
+        languages = _LANGUAGES_OF.get(word, ())
+        if best not in languages:
+            for language in languages:
+                rivals[language] += times
+    return None if hits < _LEAD * max(rivals.values(), default=0) else best

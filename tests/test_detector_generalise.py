@@ -155,6 +155,18 @@ def test_region_from_the_guessed_language(page: str, e164: str,
     assert numbers(text(page, al, url="https://news.example.com/a")) == [e164]
 
 
+def test_words_two_languages_share_do_not_hold_the_leader_back() -> None:
+    # "do", "na" are Portuguese and Polish words; only words the leader lacks count for a rival.
+    page = ("Atualizações do contrato do usuário do PayPal: não há custo para o titular da "
+            "conta. O serviço do PayPal atende por telefone na central do cliente, com horário "
+            "de segunda a sexta, e a Ouvidoria do PayPal responde em até dez dias do pedido "
+            "do cliente do banco do titular do cartão do site do PayPal na conta do usuário.")
+    assert language.guess(page) == "pt"
+    assert language.guess("Sprawdź, czy to jest do zrobienia na koncie w banku i jak to "
+                          "zrobić, nie czekaj, to jest dla ciebie oraz przez nas, czy się "
+                          "uda, w domu i w pracy, w sklepie i w banku, nie ma na co czekać.") == "pl"
+
+
 def test_language_guess_never_answers_english() -> None:
     assert language.guess("The flight was late and the crew said that the gate had moved "
                           "and the bags were on the next plane to the city.") is None
