@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 from detector import sectors
 from detector.domains import registrable_domain
 from detector.lexicon import Hits, Lexicon
-from detector.normalize import byte_classes, lower_same_length, shapes
+from detector.normalize import byte_classes, lower_same_length, normalize, shapes
 
 if TYPE_CHECKING:
     from allowlist import Allowlist
@@ -43,7 +43,7 @@ _BRAND_CLASSES = byte_classes({
     b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ": ord("a"), b"01345@$": ord("1"),
     bytes(range(0xCD, 0xD5)): ord("C")})
 _MAX_LEET_HITS = 64  #: beyond this many, one regex pass is cheaper than mapping offsets
-_KEY = re.compile(r"[^a-z0-9]+")
+_KEY = re.compile(r"[\W_]+")  # letters and digits of any script ("Amazon", "अमेज़न")
 _FUZZY_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9&'.-]{3,}")
 _FUZZY_CUTOFF = 88.0  #: rapidfuzz ratio for a misspelled brand name in a title or heading
 
@@ -197,6 +197,7 @@ class BrandMatcher:
         for brand in allowlist.brands:
             for alias in (brand.name, *brand.aliases):
                 alias = re.sub(r"\s*\(.*?\)\s*", " ", alias).strip()  # "Venmo (PayPal)"
+                alias = normalize(alias).text  # as the page text is: the same code points
                 key = _key(alias)
                 if len(key) < 2:
                     continue
@@ -212,15 +213,18 @@ class BrandMatcher:
                 # organisation's name.
                 self._brands[key] = _Alias(brand.name, len(key) <= 2 and alias != brand.name,
                                            common, brand.sector, alias == brand.name)
-                if common or len(key) <= 3:
+                if (common or len(key) <= 3) and key.isascii():
                     # A common word must be capitalised; so must acronyms ("KLM", not "klm"
-                    # inside a sentence about kilometres).
+                    # inside a sentence about kilometres). Scripts without case are exempt.
                     self._capitalised.add(key)
         self.lexicon = Lexicon(sorted(aliases))
+        # Host names are ASCII (IDNs arrive as punycode): other scripts' names stay out.
         self._compact = {key: entry.brand for key, entry in self._brands.items()
-                         if not entry.weak and not entry.common and len(key) >= 5}
+                         if not entry.weak and not entry.common and len(key) >= 5
+                         and key.isascii()}
         self._host_keys = {key: entry for key, entry in self._brands.items()
-                           if key not in self._compact and not entry.weak and len(key) >= 2}
+                           if key not in self._compact and not entry.weak and len(key) >= 2
+                           and key.isascii()}
 
     def scan(self, text: str, source: str = "text") -> tuple[list[Mention], Hits]:
         """Brand mentions and cue positions in ``text``, in one pass (offsets into ``text``)."""

@@ -15,6 +15,8 @@ from itertools import product
 
 import ahocorasick_rs
 
+from detector.normalize import normalize
+
 
 def expand(*parts: str) -> list[str]:
     """All phrases made by picking one ``|``-separated choice from each part, joined by
@@ -166,6 +168,8 @@ class Lexicon:
         cues = {**CUES, **(extra_cues or {})}
         for kind, phrases in (("alias", list(aliases)), *cues.items()):
             for phrase in phrases:
+                if not phrase.isascii():  # the code points the page text is folded to
+                    phrase = normalize(phrase).text
                 if phrase in seen:
                     self._kinds[seen[phrase]].add(kind)
                     continue

@@ -26,7 +26,18 @@ def _fold_char(char: str) -> str:
 
 
 def _fold(chunk: str) -> str:
-    return "".join(_fold_char(char) for char in chunk)
+    parts = []
+    on_letter = False  # the previous character is a letter of another script, or its mark
+    for char in chunk:
+        category = unicodedata.category(char)
+        if category == "Mn" and on_letter:
+            # A vowel sign, virama or nukta of a letter (Devanagari "सेवा", Thai…) is part of
+            # the word, not padding: only marks on ASCII, digits and symbols are dropped.
+            parts.append(char)
+            continue
+        parts.append(_fold_char(char))
+        on_letter = category[0] == "L" or category == "Mc"
+    return "".join(parts)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ import detector
 from crawler.checks.evaluate import PageResult, dialable_number, kind_table, summarize_by_kind
 from detector import language, owners
 from detector.domains import is_hosted, url_number_text
+from detector.normalize import normalize
 
 
 @pytest.fixture(scope="module")
@@ -165,6 +166,20 @@ def test_words_two_languages_share_do_not_hold_the_leader_back() -> None:
     assert language.guess("Sprawdź, czy to jest do zrobienia na koncie w banku i jak to "
                           "zrobić, nie czekaj, to jest dla ciebie oraz przez nas, czy się "
                           "uda, w domu i w pracy, w sklepie i w banku, nie ma na co czekać.") == "pl"
+
+
+def test_a_brand_named_in_devanagari(al: allowlist.Allowlist) -> None:
+    page = ("अमेज़न कस्टमर केयर\nअमेज़न ग्राहक सेवा हेल्पलाइन नंबर 98765 55014 पर कॉल करें। "
+            "यह सेवा चौबीसों घंटे उपलब्ध है।")
+    report = text(page, al, url="https://amazon-help.blogspot.com/2026/care")
+    assert report.brands == ["Amazon"]
+    assert report.verdict == "flagged"
+
+
+def test_vowel_signs_are_part_of_the_word_padding_marks_are_not() -> None:
+    # The virama and vowel signs of "ग्राहक सेवा" stay (the cue lists match the words); a
+    # combining low line between digits is padding and goes.
+    assert normalize("ग्राहक सेवा 1\u0332800").text == "ग्राहक सेवा 1800"
 
 
 def test_language_guess_never_answers_english() -> None:
