@@ -169,7 +169,8 @@ def named_with_number(numbers: Iterable[NumberFacts], text_mentions: Sequence[Me
                       mention_starts: Sequence[int], index: cues.CueIndex,
                       page_brands: Sequence[str]) -> list[str]:
     """Brands the page is not yet about, named (strongly, once is enough) in the same
-    sentence as a number presented as a support line, or the sentence before: "PayPal customer care toll free
+    sentence as a number presented as a support line (or the sentence before, on a page about
+    no brand yet): "PayPal customer care toll free
     helpline: call 1-888-…" makes the page about PayPal even when it names PayPal nowhere
     else. ``text_mentions`` are sorted by start, whose starts are ``mention_starts``."""
     if all(m.weak or m.brand in page_brands for m in text_mentions):
@@ -182,9 +183,10 @@ def named_with_number(numbers: Iterable[NumberFacts], text_mentions: Sequence[Me
             if sighting.source != "text":
                 continue
             s_start, s_end = index.sentence(sighting.start, sighting.end)
-            # The sentence before counts too: "Use My Trips on Frontier's site. Phone
-            # support: call …" is one statement split by the layout.
-            p_start, p_end = index.previous_sentence(s_start)
+            # On a page about no brand yet, the sentence before counts too: "Use My Trips on
+            # Frontier's site. Phone support: call …" is one statement split by the layout.
+            # (On a page about a brand, "Hold My Booking" there is no second brand.)
+            p_start, p_end = index.previous_sentence(s_start) if not page_brands else (0, 0)
             low = max(p_start if p_end > p_start else s_start, sighting.start - NAMED_NEAR)
             high = min(s_end, sighting.end + NAMED_NEAR)
             first, last = bisect_left(mention_starts, low), bisect_left(mention_starts, high)

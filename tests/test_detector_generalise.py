@@ -78,6 +78,14 @@ def test_brand_named_once_in_the_line_before_a_support_number(al: allowlist.Allo
     assert report.numbers[0].brand == "Frontier Airlines"
 
 
+def test_on_a_page_about_a_brand_the_sentence_before_names_no_second_one(
+        al: allowlist.Allowlist) -> None:
+    page = ("Qatar Airways changes\nQatar Airways lets you change a flight or fare online. "
+            "Use Qatar Airways' Hold My Booking option for your trip and fare.\nThis locks "
+            "your fare: call +1-844-555-0171 for help with the flight.")
+    assert text(page, al).brands == ["Qatar Airways"]
+
+
 def test_a_brand_two_sentences_before_a_number_does_not_claim_it(
         al: allowlist.Allowlist) -> None:
     page = ("Travel bags and cases\nUse My Trips on Frontier\u2019s site or app to change a "
