@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from crawler.inflate import ZLIB_ENCODINGS, inflate_prefix
 from crawler.netguard import AllowedHost, classify_address, classify_hostname
 from crawler.requesturl import BadURL, request_url
 
@@ -218,6 +219,10 @@ def _read(url: str, final_url: str, response: Any, redirects: list[tuple[str, in
     announced = response.headers.get("Content-Length", "")
     if announced.isdigit() and len(body) < min(int(announced), MAX_BYTES + 1):
         cut_short = True
+    # Sent compressed although we never asked (browsers always accept gzip): read as sent.
+    encoding = (response.headers.get("Content-Encoding") or "").strip().lower()
+    if encoding in ZLIB_ENCODINGS:
+        body = inflate_prefix(body, MAX_BYTES + 1) or body
     return Fetched(
         url=url, final_url=final_url, status=response.status,
         content_type=response.headers.get("Content-Type"), body=body[:MAX_BYTES],

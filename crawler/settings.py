@@ -71,6 +71,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Just above HttpCompressionMiddleware (590): a page over DOWNLOAD_MAXSIZE keeps its
     # beginning (page_truncated) instead of being dropped from the crawl.
     "crawler.sizecap.PageSizeCapMiddleware": 595,
+    # Scrapy's decompression, but a gzip page over the cap keeps its beginning too.
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.sizecap.TruncatingCompressionMiddleware": 590,
 }
 
 # Resolve names through our resolver: ``--resolve HOST=ADDR`` pins, and the DNS cache that
@@ -81,7 +84,8 @@ DNS_TIMEOUT = 10
 
 # Hard caps on what one response may cost. A body over DOWNLOAD_MAXSIZE is cut there and its
 # beginning analysed (crawler.sizecap, reason page_truncated). It also applies after
-# gzip/brotli decompression (HttpCompressionMiddleware), so a decompression bomb is refused.
+# decompression, where gzip/deflate is cut at the cap too (crawler.sizecap) and brotli/zstd
+# over it refused: a decompression bomb never costs more than a page at the cap.
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 DOWNLOAD_TIMEOUT = 30

@@ -7,10 +7,14 @@ of a Response".
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
+from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from scrapy.exceptions import NotConfigured, StopDownload
+from scrapy.utils._compression import _DecompressionMaxSizeExceeded
+
+from crawler.inflate import ZLIB_ENCODINGS, inflate_prefix
 
 if TYPE_CHECKING:
     from typing import Self
@@ -19,7 +23,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Response
 
-__all__ = ["TRUNCATED", "PageSizeCapMiddleware"]
+__all__ = ["TRUNCATED", "PageSizeCapMiddleware", "TruncatingCompressionMiddleware"]
 
 logger = logging.getLogger(__name__)
 
@@ -75,3 +79,37 @@ class PageSizeCapMiddleware:
         if received > self.cap:
             request.meta[TRUNCATED] = True
             raise StopDownload(fail=False)
+
+
+class TruncatingCompressionMiddleware(HttpCompressionMiddleware):
+    """Scrapy's decompression, except that a gzip or deflate page decompressing past
+    ``DOWNLOAD_MAXSIZE`` keeps its first ``DOWNLOAD_MAXSIZE`` bytes (``scamlines_truncated``)
+    instead of being dropped: padding a compressed scam page must not hide it. Decompression
+    still stops at the cap, so a bomb costs no more than a page at the cap. Brotli and zstd
+    bodies over the cap are refused as Scrapy does."""
+
+    _cut = False  # set by _handle_encoding for the response being processed
+
+    def process_response(self, request: Request, response: Response,
+                         spider: Any = None) -> Request | Response:
+        self._cut = False
+        result = super().process_response(request, response)
+        if self._cut:
+            request.meta[TRUNCATED] = True
+            if self.stats:
+                self.stats.inc_value("scamlines/truncated")
+            logger.info("Kept the first %d decompressed bytes of %s (over DOWNLOAD_MAXSIZE)",
+                        request.meta.get("download_maxsize", self._max_size), response.url)
+        return result
+
+    def _handle_encoding(self, body: bytes, content_encoding: list[bytes],
+                         max_size: int) -> tuple[bytes, list[bytes]]:
+        try:
+            return super()._handle_encoding(body, content_encoding, max_size)
+        except _DecompressionMaxSizeExceeded:
+            to_decode, to_keep = self._split_encodings(content_encoding)
+            if max_size <= 0 or len(to_decode) != 1 or to_decode[0].decode() not in ZLIB_ENCODINGS:
+                raise
+            self._cut = True
+            return inflate_prefix(body, max_size), to_keep
+

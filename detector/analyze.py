@@ -258,7 +258,9 @@ class _PageAnalysis:
             toll_free_claim="toll_free" in pitch,
             disclaimer="disclaimer" in pitch or "disclaimer" in self.hits.cues,
             urgency="urgency" in pitch,
-            headline=0 < len(self.page.title.split()) <= _HEADLINE_WORDS,
+            # Only words: a title that is just a number is a site's header line.
+            headline=(0 < len(self.page.title.split()) <= _HEADLINE_WORDS
+                      and any(char.isalpha() for char in self.page.title)),
             foreign_domain_brands=sorted({m.brand for m in mentions if m.source == "host"}),
             page_brands=page_brands,
             hosted=self.url is not None and domains.is_hosted(self.url),

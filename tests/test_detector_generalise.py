@@ -322,6 +322,16 @@ def test_official_on_the_page_is_not_a_claim_about_the_number(al: allowlist.Allo
     assert "claims_official" not in report.reason_codes()
 
 
+def test_a_title_that_is_only_a_number_is_no_headline(al: allowlist.Allowlist) -> None:
+    # A local shop's header line, then its blog post about Yahoo mail.
+    page = ("(405) 555-0187\n\nMost people who pay for internet service do not know that "
+            "their email is handled by Yahoo. Yahoo has had many security problems, and Yahoo "
+            "accounts are often hacked, so we help our customers move away from Yahoo mail.")
+    report = text(page, al, url="https://shop.example.com/yahoo-mail")
+    assert "number_in_title" not in report.reason_codes()
+    assert report.verdict != "flagged"
+
+
 def test_official_claim_next_to_the_number(al: allowlist.Allowlist) -> None:
     page = "Netflix billing help\nCall the official Netflix helpline 1-888-555-0177 today."
     assert "claims_official" in text(page, al).reason_codes()

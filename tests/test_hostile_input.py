@@ -7,8 +7,11 @@ flagged, and nothing prints a traceback, even under ``--quiet``.
 
 from __future__ import annotations
 
+import gzip
 import random
 import sqlite3
+import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -64,6 +67,17 @@ def test_binary_magic_before_html_served_as_html_is_flagged(tmp_path: Path) -> N
 def test_check_url_with_control_characters_is_flagged() -> None:
     body = b"".join(CONTROLS) + page(extra="<p>" + "".join(map(chr, range(1, 32))) + "</p>")
     with RawServer({"/p": response(200, body)}) as server:
+        result = cli("check", server.url("/p"), *server.allow)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("FLAGGED"), result.stdout
+
+
+@pytest.mark.parametrize("compress", [gzip.compress, zlib.compress], ids=["gzip", "deflate"])
+def test_check_reads_a_page_sent_compressed_unasked(compress: Callable[[bytes], bytes]) -> None:
+    # Browsers always accept gzip, so a scam server may send it whatever the request says.
+    encoding = "gzip" if compress is gzip.compress else "deflate"
+    routes = {"/p": response(200, compress(page()), headers={"Content-Encoding": encoding})}
+    with RawServer(routes) as server:
         result = cli("check", server.url("/p"), *server.allow)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("FLAGGED"), result.stdout

@@ -5,6 +5,7 @@ itself. Each case runs the CLI in a subprocess.
 
 from __future__ import annotations
 
+import gzip
 import sqlite3
 from pathlib import Path
 
@@ -46,6 +47,27 @@ def test_crawl_keeps_the_beginning_of_a_page_over_the_cap(tmp_path: Path) -> Non
     with sqlite3.connect(db) as conn:
         numbers = [row[0] for row in conn.execute("SELECT numbers FROM findings")]
     assert sum(SCAM_E164 in n for n in numbers) == 2, numbers
+
+
+def test_a_compressed_page_over_the_cap_keeps_its_beginning_and_a_bomb_costs_nothing(
+        tmp_path: Path) -> None:
+    # Compressed, both are far under the cap; decompressed, both are far over it.
+    padded = page().replace(b"</body>", b"<p>" + b"padding " * CAP + b"</p></body>")
+    bomb = b"\0" * (CAP * 500)  # 100 MB of zeros: decompression must stop at the cap
+    gzip_page, gzip_bomb = gzip.compress(padded), gzip.compress(bomb)
+    assert len(gzip_page) < CAP and len(gzip_bomb) < CAP
+    index = b'<html><body><a href="/gz">a</a> <a href="/bomb">b</a></body></html>'
+    encoded = {"Content-Encoding": "gzip"}
+    routes = {"/": response(200, index), "/gz": response(200, gzip_page, headers=encoded),
+              "/bomb": response(200, gzip_bomb, headers=encoded)}
+    db = tmp_path / "c.db"
+    with RawServer(routes) as server:
+        result = cli("crawl", server.url("/"), "--db", str(db), *server.allow, *CRAWL)
+    assert result.returncode == 0, result.stderr
+    pages = _pages(db)
+    verdict, reasons = pages["gz"]
+    assert verdict in JUDGED and "page_truncated" in reasons, pages
+    assert "bomb" in pages  # recorded, its first CAP bytes read: never the 100 MB
 
 
 def test_crawl_of_a_local_file_over_the_cap_is_analysed(tmp_path: Path) -> None:
