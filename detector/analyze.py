@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import phonenumbers
 
-from detector import cues, domains, judge, language, owners, regions, vanity
+from detector import cues, domains, judge, language, owners, regions, sectors, vanity
 from detector.brands import BrandMatcher, Mention
 from detector.lexicon import Hits
 from detector.normalize import fold_text, normalize
@@ -265,10 +265,13 @@ class _PageAnalysis:
             page_brands=page_brands,
             hosted=self.url is not None and domains.is_hosted(self.url),
         )
+        site = "".join(char for char in _site_name(self.host) if char.isalnum())
         for name in page_brands:
             brand = self.allowlist.brand(name)
             if brand is not None and brand.phone_support is False:
                 signals.no_phone_support.add(name)
+            if brand is not None and site and sectors.trade_help_name(site, brand.sector):
+                signals.trade_help_brands.add(name)
         return signals
 
     def _official(self, report: PageReport, numbers: list[judge.NumberFacts]) -> None:
@@ -283,6 +286,16 @@ class _PageAnalysis:
                 "allowlist_gap",
                 f"{', '.join(report.allowlist_gaps[:5])} shown on {self.official}'s own site "
                 "but missing from the allowlist: a person should verify and add it"))
+
+
+def _site_name(host: str) -> str:
+    """The name a site registered: ``airticketchanges`` for ``www.airticketchanges.com``
+    (the label before the public suffix, also under a suffix the list does not know)."""
+    host = host.lower()
+    site = domains.registrable_domain(host) if host else ""
+    if site == host and host.count(".") > 1:
+        site = ".".join(host.split(".")[-2:])
+    return site.split(".")[0]
 
 
 def _sighting(found: Found, raw: str, source: str, context: str) -> Sighting:

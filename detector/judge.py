@@ -247,6 +247,8 @@ class PageSignals:
     page_brands: list[str] = field(default_factory=list)
     no_phone_support: set[str] = field(default_factory=set)  #: brands with phone_support false
     hosted: bool = False  #: a page anyone could publish (free site, forum, hosted help desk)
+    #: brands whose trade the site's name poses for ("airticketchanges.com"): sectors.trade_help_name
+    trade_help_brands: set[str] = field(default_factory=set)
 
 
 def judge(numbers: list[NumberFacts], page_brands: list[str], signals: PageSignals
@@ -309,6 +311,7 @@ def judge_brand(numbers: list[NumberFacts], brand: str, signals: PageSignals
         page_brands=signals.page_brands,
         no_phone_support=signals.no_phone_support & {brand},
         hosted=signals.hosted,
+        trade_help_brands=signals.trade_help_brands & {brand},
     )
     return judge(own, [brand], brand_signals)
 
@@ -337,8 +340,8 @@ def _traits(bad: list[NumberFacts], signals: PageSignals, reasons: list[Reason]
     and how many weak traits it has. Strong: the number is disguised, repeated, in the
     address, offered for several brands, called official, or the page is on a host anyone can
     publish on or carries the brand in a foreign domain, or tells readers only its numbers are
-    verified. Weak: the number in the headline; a toll-free pitch, urgency, next to the number
-    or in the title or address
+    verified. Weak: the number in the headline; a site named for a trade's help desk; a
+    toll-free pitch, urgency, next to the number or in the title or address
     ("24/7" or "within 24 hours" somewhere else on a guide says nothing about the number)."""
     bad_sightings = [s for n in bad for s in n.sightings]
     strong_checks = [
@@ -366,6 +369,9 @@ def _traits(bad: list[NumberFacts], signals: PageSignals, reasons: list[Reason]
          "the page pushes the reader to call at once"),
         (signals.headline and any(s.source == "title" for s in bad_sightings), "number_in_title",
          "the number is in the page's headline"),
+        (any(n.brand in signals.trade_help_brands for n in bad), "trade_help_site",
+         ("the site's name is made of the trade's and help-desk words: a third party posing "
+          "as the help desk of a whole trade")),
     ]
     counts = []
     for checks in (strong_checks, weak_checks):

@@ -63,3 +63,26 @@ def segments(text: str, words: frozenset[str]) -> bool:
                 reachable[end] = True
                 break
     return reachable[-1]
+
+
+#: Words that name a help desk in a site's name ("…changes", "…guideline", "…helpcenter"):
+#: with the words of a trade they make a third-party help site posing for a whole trade.
+#: Not "info" or "online": "gpsinformation" is an enthusiasts' site.
+HELP_DESK = frozenset({
+    "support", "help", "helpline", "helpdesk", "desk", "care", "service", "services",
+    "center", "centre", "guide", "guides", "guideline", "guidelines", "policy", "policies",
+    "change", "changes", "cancel", "cancellation", "cancellations", "refund", "refunds",
+    "reservation", "reservations", "number", "numbers", "contact", "call", "agent", "agents",
+    "expert", "experts", "assistance", "assist", "hotline",
+})
+
+
+def trade_help_name(name: str, sector: str | None) -> bool:
+    """Whether ``name`` (a site's name: letters and digits) is made of ``sector``'s words and
+    help-desk words only, at least one of each: ``airticketchanges``, ``airlinesguideline``.
+    Such a site is nobody's own help desk; it poses as one for a whole trade."""
+    trade = words_of(sector)
+    if not trade or not segments(name, trade | HELP_DESK | words_of(ANY)):
+        return False
+    return (any(word in name for word in trade if len(word) >= 3)
+            and any(word in name for word in HELP_DESK))

@@ -332,6 +332,24 @@ def test_a_title_that_is_only_a_number_is_no_headline(al: allowlist.Allowlist) -
     assert report.verdict != "flagged"
 
 
+@pytest.mark.parametrize(("host", "trade_help"), [
+    ("airticketchanges.example", True),
+    ("airlinesguideline.example", True),
+    ("flightshelpcenter.example", True),
+    ("cheapflights.example", False),  # a trade word and a price word: a fare site's name
+    ("gpsinformation.example", False),  # not a help desk's name
+    ("travelnews.example", False),
+])
+def test_a_site_named_for_a_trade_s_help_desk(host: str, trade_help: bool,
+                                              al: allowlist.Allowlist) -> None:
+    page = ("What to do if you miss your Emirates flight\nEmirates rebooks a missed flight "
+            "depending on the fare and the ticket. Call the Emirates missed flight number "
+            "+1-844-555-0168 to rebook your trip.")
+    report = text(page, al, url=f"https://www.{host}/blog/emirates-missed-flight")
+    assert ("trade_help_site" in report.reason_codes()) is trade_help
+    assert report.verdict == ("flagged" if trade_help else "suspicious")
+
+
 def test_official_claim_next_to_the_number(al: allowlist.Allowlist) -> None:
     page = "Netflix billing help\nCall the official Netflix helpline 1-888-555-0177 today."
     assert "claims_official" in text(page, al).reason_codes()
