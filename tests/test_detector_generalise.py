@@ -363,6 +363,7 @@ def test_hosted_pages() -> None:
     assert is_hosted("https://some-app.netlify.app/")  # free static hosting
     assert is_hosted("https://www.linkedin.com/pulse/how-to-reach-someone")  # members' articles
     assert not is_hosted("https://www.linkedin.com/company/example")
+    assert is_hosted("https://club.example.org/events/225/?mode=day")  # a community calendar
 
 
 # -- eval: the per-kind table ------------------------------------------------------------------
