@@ -537,6 +537,8 @@ def test_hours_glued_to_a_number_are_not_its_digits(al: allowlist.Allowlist) -> 
     pytest.param("1-888-555-DATA", "+18885553282", id="plain-vanity"),
     pytest.param("1-888-XXX-XXXX", None, id="masked"),
     pytest.param("+44 20 7946 0958", "+442079460958", id="not-vanity"),
+    pytest.param("+\U0001d7cf (\U0001d7d6\U0001d7d6\U0001d7d6) 555 0142", "+18885550142",
+                 id="mathematical-bold-digits"),
 ])
 def test_eval_reads_vanity_labels_as_dialled(label: str, e164: str | None) -> None:
     # A labelled vanity number stands for the digits a caller dials: letters past the seventh

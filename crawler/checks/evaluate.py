@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,8 +155,9 @@ def _score_numbers(result: PageResult, labelled: list[str]) -> None:
 
 def dialable_number(printed: str, region: str) -> phonenumbers.PhoneNumber | None:
     """The number a label stands for, or None for short codes and masked forms (911,
-    1-888-XXX-XXXX). Deliberately plain: no de-obfuscation beyond dropping separators."""
-    text = _DIAL_CHARS.sub("", printed)
+    1-888-XXX-XXXX). Deliberately plain: no de-obfuscation beyond dropping separators and
+    reading digits of other forms (superscript, mathematical bold) as the digits they are."""
+    text = _DIAL_CHARS.sub("", unicodedata.normalize("NFKC", printed))
     if re.search(r"[Xx]{3,}", text):
         return None
     if any(char.isalpha() for char in text):
@@ -177,6 +179,7 @@ def dialable_number(printed: str, region: str) -> phonenumbers.PhoneNumber | Non
 def _same_digits(printed: str, e164: str) -> bool:
     """The label's digits are the number's, with or without its country code or trunk "0"
     ("1-800-538-2583" is +18005382583 even when the page's region reads it otherwise)."""
+    printed = unicodedata.normalize("NFKC", printed)
     digits = re.sub(r"\D", "", phonenumbers.convert_alpha_characters_in_number(printed))
     digits = digits.removeprefix("00")
     try:
