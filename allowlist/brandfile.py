@@ -49,6 +49,7 @@ class ParsedFile:
     domain_lines: dict[str, int] = field(default_factory=dict)
     number_lines: dict[str, int] = field(default_factory=dict)
     support_line: int = 0  # line of phone_support_source (0: none)
+    alias_lines: dict[str, int] = field(default_factory=dict)  # alias → its line
 
 
 def parse_brand(file: str, slug: str, data: dict[str, Any], source: SourceMap) -> ParsedFile:
@@ -68,6 +69,8 @@ class _BrandChecker:
         self.unknown_keys(data, TOP_KEYS)
         name = self.name(data)
         aliases = self.strings(data, "aliases")
+        self.parsed.alias_lines = {alias: self.source.line("aliases", value=alias)
+                                   for alias in aliases}
         domains = self.domains(data)
         phone_support = self.boolean(data, "phone_support")
         support_sources = self.phone_support_sources(data, phone_support)

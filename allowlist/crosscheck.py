@@ -6,6 +6,7 @@ and line of the first, so the message points at the entry most likely to be the 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,7 +17,8 @@ from .model import Problem
 
 def cross_check(files: list[ParsedFile]) -> list[Problem]:
     """Problems between the (already individually checked) files, in file order."""
-    return [*_unique_names(files), *_unique_numbers(files), *_unique_domains(files)]
+    return [*_unique_names(files), *_unique_numbers(files), *_unique_domains(files),
+            *_aliases_of_one_brand(files)]
 
 
 def _unique_names(files: list[ParsedFile]) -> list[Problem]:
@@ -35,6 +37,31 @@ def _unique_names(files: list[ParsedFile]) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _aliases_of_one_brand(files: list[ParsedFile]) -> list[Problem]:
+    """An alias that spells another brand's name or alias (letters and digits compared, as
+    the detector compares them): a page naming it can be read as one brand only."""
+    problems = []
+    first: dict[str, tuple[ParsedFile, int]] = {}
+    for parsed in files:
+        if parsed.name is None:
+            continue
+        names = [(parsed.name, parsed.name_line), *parsed.alias_lines.items()]
+        for spelling, line in names:
+            owner, owner_line = first.setdefault(_letters(spelling), (parsed, line))
+            if owner is not parsed:
+                problems.append(Problem(
+                    parsed.file, line,
+                    f"alias {spelling!r} also names {_brand(owner, owner_line)}: a page naming "
+                    "it would be read as one brand only", blocking=False))
+    return problems
+
+
+def _letters(name: str) -> str:
+    """A name as brand matching compares it: its letters and digits ("Venmo (PayPal)" →
+    "venmo")."""
+    return re.sub(r"[\W_]+", "", re.sub(r"\(.*?\)", "", name).casefold())
 
 
 def _first_owners(

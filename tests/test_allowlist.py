@@ -467,6 +467,16 @@ def test_rule_subdomain_of_another_brands_domain(tmp_path: Path) -> None:
     assert "subdomain of 'acme.example', which belongs to Acme (b.toml:2)" in problem.message
 
 
+def test_rule_an_alias_names_one_brand_only(tmp_path: Path) -> None:
+    write(tmp_path, "a.toml", VALID)
+    write(tmp_path, "b.toml", 'name = "Travel Group"\naliases = ["Travel", "ACME"]\n')
+    problem = only_problem(tmp_path)
+    assert (Path(problem.file).name, problem.line) == ("b.toml", 2)
+    assert "alias 'ACME' also names Acme (a.toml:1)" in problem.message
+    assert not problem.blocking  # the data still loads; validate fails
+    assert allowlist.load(tmp_path, bundled=False).brand("Travel Group") is not None
+
+
 def test_rule_own_subdomains_are_fine(tmp_path: Path) -> None:
     write(
         tmp_path, "a.toml", VALID.replace('"acme.example"', '"acme.example", "help.acme.example"')
