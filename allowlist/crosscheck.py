@@ -43,17 +43,21 @@ def _aliases_of_one_brand(files: list[ParsedFile]) -> list[Problem]:
     """An alias that spells another brand's name or alias (letters and digits compared, as
     the detector compares them): a page naming it can be read as one brand only."""
     problems = []
-    first: dict[str, tuple[ParsedFile, int]] = {}
+    first: dict[str, tuple[ParsedFile, int, bool]] = {}  # spelling → first (file, line, alias?)
     for parsed in files:
         if parsed.name is None:
             continue
-        names = [(parsed.name, parsed.name_line), *parsed.alias_lines.items()]
-        for spelling, line in names:
-            owner, owner_line = first.setdefault(_letters(spelling), (parsed, line))
-            if owner is not parsed:
+        names = [(parsed.name, parsed.name_line, False),
+                 *((alias, line, True) for alias, line in parsed.alias_lines.items())]
+        for spelling, line, alias in names:
+            owner, owner_line, owner_alias = first.setdefault(_letters(spelling),
+                                                              (parsed, line, alias))
+            # Two names: a duplicate name, reported by _unique_names.
+            if owner is not parsed and (alias or owner_alias):
                 problems.append(Problem(
                     parsed.file, line,
-                    f"alias {spelling!r} also names {_brand(owner, owner_line)}: a page naming "
+                    f"{'alias' if alias else 'name'} {spelling!r} also names "
+                    f"{_brand(owner, owner_line)}: a page naming "
                     "it would be read as one brand only", blocking=False))
     return problems
 
