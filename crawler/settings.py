@@ -145,6 +145,9 @@ ITEM_PIPELINES = {
 
 EXTENSIONS = {
     "crawler.progress.ProgressReporter": 500,
+    # The run-time limit (--timeout) abandons downloads in flight instead of waiting for them.
+    "scrapy.extensions.closespider.CloseSpider": None,
+    "crawler.stopping.TimeLimit": 0,
 }
 
 # --- scamlines -------------------------------------------------------------------------------

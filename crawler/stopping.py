@@ -29,6 +29,7 @@ import contextlib
 from typing import TYPE_CHECKING, Any
 
 from scrapy.core.downloader import Downloader
+from scrapy.extensions.closespider import CloseSpider
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.defer import CancelledError, fail
 
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ABANDONED",
     "StoppableDownloader",
+    "TimeLimit",
     "in_flight",
     "is_stopping",
     "requeue",
@@ -135,8 +137,10 @@ def in_flight(crawler: Crawler) -> int:
     return len(engine.downloader.active) if engine is not None else 0
 
 
-def stop_now(crawler: Crawler) -> None:
-    """Stop the crawl at once (see the module docstring); call on the event loop."""
+def stop_now(crawler: Crawler, reason: str = "shutdown") -> None:
+    """Stop the crawl at once (see the module docstring); call on the event loop. ``reason``:
+    the spider's close reason (``shutdown`` for a signal, ``closespider_timeout`` for the
+    run-time limit)."""
     engine = getattr(crawler, "engine", None)
     if engine is None or not engine.running:
         return
@@ -145,7 +149,23 @@ def stop_now(crawler: Crawler) -> None:
     abandoned = downloader.abandon() if isinstance(downloader, StoppableDownloader) else []
     for request in abandoned:
         requeue(crawler, request)
-    deferred_from_coro(crawler.stop_async())
+    if reason == "shutdown":
+        deferred_from_coro(crawler.stop_async())
+    else:
+        deferred_from_coro(engine.close_spider_async(reason=reason))
+
+
+class TimeLimit(CloseSpider):
+    """Scrapy's CloseSpider, except that the run-time limit (``CLOSESPIDER_TIMEOUT``,
+    ``--timeout``) stops the crawl as a signal does: downloads in flight are abandoned (and
+    fetched again by ``--resume``) instead of being waited for, up to ``DOWNLOAD_TIMEOUT``
+    past the limit."""
+
+    def _close_spider(self, reason: str) -> None:
+        if reason == "closespider_timeout":
+            stop_now(self.crawler, reason)
+        else:
+            super()._close_spider(reason)
 
 
 def requeue(crawler: Crawler, request: Request) -> None:

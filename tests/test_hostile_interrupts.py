@@ -212,6 +212,24 @@ def test_crawl_answers_ctrl_c_at_once_and_resume_loses_nothing(
     assert_every_page_once(db, hanging_site, before)
 
 
+def test_the_run_time_limit_does_not_wait_for_downloads_in_flight(
+    tmp_path: Path, hanging_site: SiteServer
+) -> None:
+    db = tmp_path / "limited.db"
+    limited = run_scamlines(*crawl_args(hanging_site, db, "--timeout", "4"), timeout=60)
+    assert limited.returncode == 0, limited.stderr
+    assert "Traceback" not in limited.stderr
+    summary = limited.json()
+    assert (summary["status"], summary["reason"]) == ("interrupted", "closespider_timeout")
+    # Given up, not waited for (before: the slow pages held the close for their 30 s).
+    assert summary["abandoned"] >= 2 and summary["problem"] is None
+    before = {row["url"] for row in query(db, "SELECT url FROM pages")}
+    hanging_site.hurry.set()
+    resumed = run_scamlines(*crawl_args(hanging_site, db, "--resume"))
+    assert resumed.returncode == 0, resumed.stderr
+    assert_every_page_once(db, hanging_site, before)
+
+
 @pytest.mark.parametrize("jobdir", [False, True], ids=["replay", "jobdir"])
 def test_a_crawl_stopped_while_rendering_loses_nothing(
     tmp_path: Path, hanging_site: SiteServer, jobdir: bool
