@@ -162,8 +162,11 @@ def test_interrupted_run_keeps_what_it_found(store: Store, al: allowlist.Allowli
             return super().search(query, max_results)
 
     provider = Interrupted({"first": ["https://scam.example/1"]})
-    with pytest.raises(KeyboardInterrupt):
-        run_discovery(store, DiscoverOptions(provider, [q("first"), q("second")], 10, al))
+    summary = run_discovery(store, DiscoverOptions(provider, [q("first"), q("second")], 10, al))
+    # The summary is still given (the CLI prints it and exits 1), saying it was stopped.
+    assert summary.interrupted and summary.to_dict()["status"] == "interrupted"
+    assert "interrupted" in summary.to_text().splitlines()[0]
+    assert [c.url for c in summary.candidates] == ["https://scam.example/1"]
     run = store.discovery_run(1)
     assert run is not None and run["status"] == "interrupted"
     assert run["stats"]["candidates"] == 1

@@ -120,6 +120,8 @@ def discover_command(brands: tuple[str, ...], provider: str, searxng_url: str | 
     summary = _discover(search, queries, al, db, output_format, max_results,
                         crawl_args["quiet"], recorded)
     echo_summary(summary, output_format)
+    if summary.interrupted:  # the stop was said on stderr; what was found is kept
+        sys.exit(1)
     if not summary.worked:
         click.echo("Error: no query was answered by the search provider", err=True)
         sys.exit(2)

@@ -99,6 +99,7 @@ class DiscoverySummary:
     skipped: dict[str, int]
     skipped_examples: list[str]
     db: str
+    interrupted: bool = False  #: stopped by Ctrl-C or SIGTERM: the queries asked so far
 
     @property
     def worked(self) -> bool:
@@ -113,6 +114,7 @@ class DiscoverySummary:
         """The ``--format json`` summary object."""
         return {
             "summary": "discover",
+            "status": "interrupted" if self.interrupted else "finished",
             "run_id": self.run_id,
             "provider": self.provider,
             "queries": len(self.outcomes),
@@ -135,7 +137,8 @@ class DiscoverySummary:
             found = f"{ok} of {len(self.outcomes)} queries answered, {found}"
         else:
             found += " from the list"
-        lines = [f"Discovery run {self.run_id} ({self.provider}): {found} ({new} new)"]
+        stopped = ", interrupted" if self.interrupted else ""
+        lines = [f"Discovery run {self.run_id} ({self.provider}{stopped}): {found} ({new} new)"]
         if self.skipped:
             detail = ", ".join(f"{n} {why}" for why, n in sorted(self.skipped.items()))
             lines.append(f"  skipped results: {detail}")
@@ -158,7 +161,8 @@ def run_discovery(
 
     ``on_candidate`` is called as each new candidate of this run is recorded, and
     ``on_outcome`` after each query (so the CLI prints as results arrive). Never raises
-    for a failed query; :class:`crawler.store.StoreError` only.
+    for a failed query; :class:`crawler.store.StoreError` only. Ctrl-C or SIGTERM ends it at
+    once: the run is recorded ``interrupted`` and its summary says so (``interrupted``).
     """
     provider = options.provider
     run_id = store.start_discovery(provider.name, options.settings)
@@ -179,8 +183,10 @@ def run_discovery(
                     on_outcome(outcome)
     except KeyboardInterrupt:
         # What was found so far is stored; say so rather than leave the run "running".
-        store.finish_discovery(run_id, "interrupted", run.summary().to_dict())
-        raise
+        summary = run.summary()
+        summary.interrupted = True
+        store.finish_discovery(run_id, "interrupted", summary.to_dict())
+        return summary
     summary = run.summary()
     store.finish_discovery(run_id, "finished" if summary.worked else "failed", summary.to_dict())
     return summary

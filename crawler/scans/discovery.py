@@ -107,6 +107,8 @@ def discover_for_scan(
                 "urls_file": str(spec.urls_file) if spec.urls_file else None}  # fmt: skip
     options = DiscoverOptions(provider, queries, max_results, al, recorded)
     summary = run_discovery(store, options, on_outcome=on_outcome)
+    if summary.interrupted:
+        raise KeyboardInterrupt  # the scan stops there, as for a stop during its crawl
     return ScanDiscovery(summary=summary, query_count=len(queries))
 
 
