@@ -178,7 +178,9 @@ class _PageAnalysis:
         index = cues.CueIndex(self.hits.lowered, self.hits.cues)
         text_mentions = sorted(text_mentions, key=lambda m: m.start)
         starts = [m.start for m in text_mentions]
-        institutional = owners.institutional_site(self.host) if self.host else False
+        # A government site's numbers are its own, but not in its forums: anyone posts there.
+        institutional = bool(self.host) and owners.institutional_site(self.host) and not (
+            self.url is not None and domains.is_hosted(self.url))
         defined = owners.defined_names(self.norm.text)
         for facts in by_number.values():
             judge.describe_context(index, facts)

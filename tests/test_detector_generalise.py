@@ -254,6 +254,16 @@ def test_government_site_numbers_are_its_own(al: allowlist.Allowlist) -> None:
     assert owners.institutional_site("oag.ca.gov")
 
 
+def test_a_government_site_s_forum_is_not_the_government_speaking(
+        al: allowlist.Allowlist) -> None:
+    page = ("Norton renewal help\nNorton support number \u30101-888-555-0150\u3011 call "
+            "Norton customer care \u30101-888-555-0150\u3011, Norton helpline "
+            "\u30101-888-555-0150\u3011 for help.")
+    forum = text(page, al, url="https://my.council.gov.uk/forums/general-discussion/123")
+    assert forum.verdict == "flagged"
+    assert text(page, al, url="https://my.council.gov.uk/news/123").verdict == "clean"
+
+
 def test_smishing_text_quoted_then_called_an_imposter(al: allowlist.Allowlist) -> None:
     page = ("Last week I got this text about my Chase account and Chase cards:\n"
             "\"Chase alert: card locked. Call support +1 (305) 555-0142.\"\n"
