@@ -36,12 +36,15 @@ _SCRIPTS = (
     ("he", re.compile("[\u0590-\u05ff]")),
     ("ko", re.compile("[\uac00-\ud7af]")),
     ("ja", re.compile("[\u3040-\u30ff]")),
+    # Han without kana: Chinese (Japanese pages were caught by their kana just above).
+    ("zh", re.compile("[\u4e00-\u9fff]")),
 )
 _ANY_SCRIPT = re.compile("[" + "".join(p.pattern[1:-1] for _l, p in _SCRIPTS) + "]")
 _SCRIPT_MIN = 20  #: letters of a script that make a page of that language
 # The UTF-8 lead bytes of the blocks above (and of their neighbours): a page whose sample has
 # none of them (curly quotes and accents only) skips the character-class pass.
-_SCRIPT_LEADS = bytes([0xCD, 0xCE, 0xCF, 0xD6, 0xD7, 0xE0, 0xE3, 0xEA, 0xEB, 0xEC, 0xED])
+_SCRIPT_LEADS = bytes([0xCD, 0xCE, 0xCF, 0xD6, 0xD7, 0xE0, 0xE3, 0xE4, 0xE5, 0xE6, 0xE7, 0xE8,
+                       0xE9, 0xEA, 0xEB, 0xEC, 0xED])
 _NOT_SCRIPT_LEADS = bytes(b for b in range(256) if b not in _SCRIPT_LEADS)
 
 

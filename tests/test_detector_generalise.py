@@ -158,6 +158,8 @@ def test_not_numbers(printed: str, al: allowlist.Allowlist) -> None:
      "+39800145851"),
     (("Para más información sobre los vuelos, llame al 902 404 704. El aeropuerto es el más "
      "grande de la ciudad, con una red de servicios para los pasajeros."), "+34902404704"),
+    (("如果您的设备需要维修服务，请拨打客户服务热线 400-555-0188，我们的工作人员会在工作时间内"
+      "为您提供帮助和技术支持。"), "+864005550188"),
 ])
 def test_region_from_the_guessed_language(page: str, e164: str,
                                           al: allowlist.Allowlist) -> None:
