@@ -12,6 +12,7 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 def _fold_char(char: str) -> str:
@@ -25,19 +26,49 @@ def _fold_char(char: str) -> str:
     return unicodedata.normalize("NFKC", char)
 
 
-def _fold(chunk: str) -> str:
+# Dingbat digits NFKC leaves alone (❶, ➀, ➊, ⓵, ⓿): scam pages spell numbers with them.
+_DINGBAT_DIGITS = {
+    **{chr(first + n): str(n + 1) for first in (0x2776, 0x2780, 0x278A, 0x24F5) for n in range(9)},
+    "\u24ff": "0",
+}
+
+
+def _fold(chunk: str, before: str = "", after: str = "") -> str:
+    """``chunk`` folded; ``before`` and ``after``: the characters around it in the text."""
     parts = []
     on_letter = False  # the previous character is a letter of another script, or its mark
-    for char in chunk:
+    for at, char in enumerate(chunk):
         category = unicodedata.category(char)
         if category == "Mn" and on_letter:
             # A vowel sign, virama or nukta of a letter (Devanagari "सेवा", Thai…) is part of
             # the word, not padding: only marks on ASCII, digits and symbols are dropped.
             parts.append(char)
             continue
-        parts.append(_fold_char(char))
+        digit = _DINGBAT_DIGITS.get(char)
+        if digit is not None:
+            previous = chunk[at - 1] if at else before
+            following = chunk[at + 1] if at + 1 < len(chunk) else after
+            # Between two plain digits it separates groups ("1➀888➀620"), else it is one.
+            parts.append("-" if previous.isascii() and previous.isdigit()
+                         and following.isascii() and following.isdigit() else digit)
+        else:
+            parts.append(_fold_char(char))
         on_letter = category[0] == "L" or category == "Mc"
     return "".join(parts)
+
+
+@lru_cache(maxsize=4096)
+def _mojibake(run: str) -> str | None:
+    """The punctuation mark a short run of mojibake stands for: UTF-8 read as Windows-1252,
+    -1253 or Latin-1 ("â€¢" is "•", "β€’" is "‒", "â€™" is "’"), else None."""
+    for codec in ("cp1252", "cp1253", "latin-1"):
+        try:
+            mark = run.encode(codec).decode("utf-8")
+        except UnicodeError:
+            continue
+        if len(mark) == 1 and unicodedata.category(mark)[0] in "PSZ":
+            return _fold_char(mark)
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +105,8 @@ def normalize(text: str) -> Normalized:
         end = start + len(run)
         parts.append(text[position:start])
         norm_length += start - position
-        folded = _fold(run)
+        folded = (2 <= len(run) <= 4 and _mojibake(run)) or _fold(
+            run, text[start - 1] if start else "", text[end] if end < len(text) else "")
         # Anchor both ends of the run, so offsets inside it land at its start and offsets
         # after it shift by the length difference.
         norm_starts.append(norm_length)
@@ -108,7 +140,7 @@ def _non_ascii_runs(text: str) -> Iterator[tuple[int, str]]:
 
 def fold_text(text: str) -> str:
     """Normalised text only (no offset map)."""
-    return text if text.isascii() else _fold(text)
+    return text if text.isascii() else normalize(text).text
 
 
 def lower_same_length(text: str) -> str:

@@ -192,6 +192,22 @@ def test_vowel_signs_are_part_of_the_word_padding_marks_are_not() -> None:
     assert normalize("ग्राहक सेवा 1\u0332800").text == "ग्राहक सेवा 1800"
 
 
+@pytest.mark.parametrize(("printed", "folded"), [
+    pytest.param("+1\u03b2\u20ac\u2019888", "+1\u2012888", id="mojibake-cp1253"),
+    pytest.param("Frontier\u00e2\u20ac\u2122s", "Frontier\u2019s", id="mojibake-cp1252"),
+    pytest.param("\u278a\u2791\u278c\u24ff", "1830", id="dingbat-digits"),
+    pytest.param("+1\u2780888\u2780620", "+1-888-620", id="dingbat-between-digits"),
+    pytest.param("caf\u00e9 \u00e0 la carte", "caf\u00e9 \u00e0 la carte", id="plain-accents"),
+])
+def test_mojibake_punctuation_and_dingbat_digits_are_read(printed: str, folded: str) -> None:
+    assert normalize(printed).text == folded
+
+
+def test_a_number_with_mojibake_separators_is_found(al: allowlist.Allowlist) -> None:
+    page = "Alaska Airlines name change\nCall +1\u03b2\u20ac\u2019888\u03b2\u20ac\u2019555\u03b2\u20ac\u20190142."
+    assert numbers(text(page, al)) == ["+18885550142"]
+
+
 def test_language_guess_never_answers_english() -> None:
     assert language.guess("The flight was late and the crew said that the gate had moved "
                           "and the bags were on the next plane to the city.") is None
