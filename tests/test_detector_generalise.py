@@ -564,6 +564,7 @@ def test_hours_glued_to_a_number_are_not_its_digits(al: allowlist.Allowlist) -> 
     pytest.param("1-888-Norton-55 (667-8665)", "+18886678665", id="bracket-repeats-letters"),
     pytest.param("1-888-555-DATA", "+18885553282", id="plain-vanity"),
     pytest.param("1-888-XXX-XXXX", None, id="masked"),
+    pytest.param("+1 (888) 497-####", None, id="masked-with-hashes"),
     pytest.param("+44 20 7946 0958", "+442079460958", id="not-vanity"),
     pytest.param("+\U0001d7cf (\U0001d7d6\U0001d7d6\U0001d7d6) 555 0142", "+18885550142",
                  id="mathematical-bold-digits"),

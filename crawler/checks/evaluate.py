@@ -157,9 +157,9 @@ def dialable_number(printed: str, region: str) -> phonenumbers.PhoneNumber | Non
     """The number a label stands for, or None for short codes and masked forms (911,
     1-888-XXX-XXXX). Deliberately plain: no de-obfuscation beyond dropping separators and
     reading digits of other forms (superscript, mathematical bold) as the digits they are."""
-    text = _DIAL_CHARS.sub("", unicodedata.normalize("NFKC", printed))
-    if re.search(r"[Xx]{3,}", text):
+    if re.search(r"[Xx#*]{3,}", printed):  # masked: 1-888-XXX-XXXX, (888) 497-####
         return None
+    text = _DIAL_CHARS.sub("", unicodedata.normalize("NFKC", printed))
     if any(char.isalpha() for char in text):
         # North American vanity numbers dial their first seven letters; the rest only finish
         # the word ("1-800-GEEK SQUAD" is 1-800-433-5778).
