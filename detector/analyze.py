@@ -266,6 +266,7 @@ class _PageAnalysis:
             foreign_domain_brands=sorted({m.brand for m in mentions if m.source == "host"}),
             page_brands=page_brands,
             hosted=self.url is not None and domains.is_hosted(self.url),
+            mirror=self.url is not None and domains.is_document_mirror(self.url),
         )
         site = "".join(char for char in _site_name(self.host) if char.isalnum())
         for name in page_brands:

@@ -100,12 +100,21 @@ def is_user_content(url: str) -> bool:
 @cache
 def _hosting() -> dict[str, frozenset[str]]:
     text = resources.files("detector").joinpath("data/hosting.txt").read_text("utf-8")
-    entries: dict[str, set[str]] = {"host": set(), "label": set(), "path": set()}
+    entries: dict[str, set[str]] = {"host": set(), "label": set(), "path": set(),
+                                    "mirror": set()}
     for line in text.splitlines():
         if line and not line.startswith("#"):
             kind, value = line.split(":", 1)
             entries[kind.strip()].add(value.strip().lower())
     return {kind: frozenset(values) for kind, values in entries.items()}
+
+
+def is_document_mirror(url: str) -> bool:
+    """Whether ``url`` is on a site that republishes brands' own documents (a manual archive:
+    a ``mirror:`` word of ``detector/data/hosting.txt`` in a host label, "manualsdump")."""
+    host = (urlsplit(url if "://" in url else "//" + url).hostname or "").lower()
+    words = _hosting()["mirror"]
+    return any(word in label for label in host.split(".")[:-1] for word in words)
 
 
 def is_hosted(url: str) -> bool:

@@ -247,6 +247,7 @@ class PageSignals:
     page_brands: list[str] = field(default_factory=list)
     no_phone_support: set[str] = field(default_factory=set)  #: brands with phone_support false
     hosted: bool = False  #: a page anyone could publish (free site, forum, hosted help desk)
+    mirror: bool = False  #: a site republishing brands' documents (a manual archive)
     #: brands whose trade the site's name poses for ("airticketchanges.com"): sectors.trade_help_name
     trade_help_brands: set[str] = field(default_factory=set)
 
@@ -279,7 +280,8 @@ def judge(numbers: list[NumberFacts], page_brands: list[str], signals: PageSigna
     # brand's verified lines: guides list a brand's other, unlisted departments that way.
     verified_too = any((n.status == "verified" or n.brand_vanity) and n.advertised
                        for n in numbers if n.brand in {b.brand for b in bad})
-    traited = strong > 0 or (weak > 0 and not verified_too)
+    # Nor on a manual archive: "toll-free" and "call now" there are the brand's own words.
+    traited = strong > 0 or (weak > 0 and not verified_too and not signals.mirror)
     # Gentle steps: a page with every trait still leaves room for the reputation bonuses
     # of scheduled scans (crawler/scans/reputation.py) before the 1.0 cap.
     score = min(0.6 + STRONG_STEP * strong + WEAK_STEP * weak, 1.0)
@@ -311,6 +313,7 @@ def judge_brand(numbers: list[NumberFacts], brand: str, signals: PageSignals
         page_brands=signals.page_brands,
         no_phone_support=signals.no_phone_support & {brand},
         hosted=signals.hosted,
+        mirror=signals.mirror,
         trade_help_brands=signals.trade_help_brands & {brand},
     )
     return judge(own, [brand], brand_signals)

@@ -378,6 +378,15 @@ def test_a_site_named_for_a_trade_s_help_desk(host: str, trade_help: bool,
     assert report.verdict == ("flagged" if trade_help else "suspicious")
 
 
+def test_on_a_manual_archive_the_manual_s_own_pitch_is_no_trait(al: allowlist.Allowlist) -> None:
+    page = ("HP LaserJet 5200 user guide\nFor questions about supplies, call the toll-free "
+            "HP supplies line at 1-877-555-0183.")
+    mirror = text(page, al, url="https://www.manualsdump.example/manuals/hp-laserjet/99")
+    assert mirror.verdict == "suspicious"
+    guide = text(page, al, url="https://printer-tips.example/hp-laserjet/99")
+    assert guide.verdict == "flagged" and "toll_free_claim" in guide.reason_codes()
+
+
 def test_official_claim_next_to_the_number(al: allowlist.Allowlist) -> None:
     page = "Netflix billing help\nCall the official Netflix helpline 1-888-555-0177 today."
     assert "claims_official" in text(page, al).reason_codes()
