@@ -196,17 +196,9 @@ class _PageAnalysis:
             judge.decide_advertised(facts)
             if facts.status == "unverified" and facts.brand:
                 facts.brand_vanity = self._spells_brand(facts)
-                facts.uncovered = self._uncovered(facts.first, facts.brand)
+                # A national line outside +1 (detector.judge.judge says why it matters).
+                facts.local_line = bool(facts.first.region) and not facts.e164.startswith("+1")
         return list(by_number.values())
-
-    def _uncovered(self, sighting: Sighting, brand_name: str) -> bool:
-        """Whether the number is outside +1 and in a country where the allowlist lists no
-        current line of the brand (:func:`detector.judge.judge` says why it matters)."""
-        brand = self.allowlist.brand(brand_name)
-        if brand is None or sighting.e164.startswith("+1") or not sighting.region:
-            return False
-        return not any((entry.country or _region_of(entry.e164)) == sighting.region
-                       for entry in brand.numbers if not entry.retired)
 
     def _spells_brand(self, facts: judge.NumberFacts) -> bool:
         """Whether a sighting writes the number in letters spelling its brand's name."""

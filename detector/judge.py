@@ -63,8 +63,8 @@ class NumberFacts:
     #: the closest brand the page is about, per sighting: two or more means the same number
     #: is offered for several brands
     nearest_brands: set[str] = field(default_factory=set)
-    #: outside +1, in a country where the allowlist has no line of its brand (see judge())
-    uncovered: bool = False
+    #: a national line outside +1 (North America); see judge()
+    local_line: bool = False
 
     @property
     def first(self) -> Sighting:
@@ -261,12 +261,14 @@ def judge(numbers: list[NumberFacts], page_brands: list[str], signals: PageSigna
     lines it lacks. It is ``flagged`` with a scam trait besides (see :func:`_traits`), and any
     number advertised for a brand with no phone support is ``flagged`` outright.
 
-    Where the allowlist knows none of the brand's lines in the number's country (outside
-    +1: the North American numbers support-scam call centres rent are never a gap), it cannot
-    tell a real local line from a fake one, and guides and news in that country quote the
-    real ones with "toll-free", "official" and the number in the address like spam does. Such
-    a number is ``flagged`` only with a trait of how it is published (disguised, on a host
-    anyone can publish on, offered for several brands); else it is ``suspicious``."""
+    Outside North America (+1) the allowlist knows few of a brand's local lines, and local
+    guides, directories and news quote the real ones with "numero verde", "official", the
+    number repeated and in the address, just as spam does; while support-scam call centres
+    advertise the North American numbers they rent (on 309 labelled real pages, no spam page
+    advertised only numbers outside +1, and three accurate local guides did). A national line
+    outside +1 is therefore ``flagged`` only with a trait of how it is published (disguised,
+    on a host anyone can publish on, offered for several brands); else ``suspicious``, for a
+    person to check."""
     advertised = [n for n in numbers if n.advertised and n.brand in page_brands]
     bad = [n for n in advertised if n.status in ("unverified", "invalid") and not n.brand_vanity]
     no_support = [n for n in advertised if n.brand in signals.no_phone_support]
@@ -285,11 +287,11 @@ def judge(numbers: list[NumberFacts], page_brands: list[str], signals: PageSigna
     # Gentle steps: a page with every trait still leaves room for the reputation bonuses
     # of scheduled scans (crawler/scans/reputation.py) before the 1.0 cap.
     score = min(0.6 + STRONG_STEP * strong + WEAK_STEP * weak, 1.0)
-    if traited and not no_support and all(n.uncovered for n in bad) and \
+    if traited and not no_support and all(n.local_line for n in bad) and \
             not any(r.code in _PUBLISHING_TRAITS for r in reasons):
-        reasons.append(Reason("outside_allowlist_coverage", _plural(
-            bad, "is a line in a country where the allowlist has no {brand} number: it may be "
-            "a real local line the allowlist lacks; a person should check it")))
+        reasons.append(Reason("local_line", _plural(
+            bad, "is a national line outside North America that the allowlist lacks: more "
+            "often {brand}'s real local line than a rented scam line; a person should check it")))
         return "suspicious", 0.5, reasons
     if no_support or traited:
         return "flagged", score, reasons
@@ -297,7 +299,7 @@ def judge(numbers: list[NumberFacts], page_brands: list[str], signals: PageSigna
 
 
 #: Traits of where and how a number is published that honest directories, news and local
-#: guides do not share: the evidence an uncovered number needs (see judge()).
+#: guides do not share: the evidence a local line needs (see judge()).
 _PUBLISHING_TRAITS = frozenset({"obfuscated_number", "hosted_page", "number_reused_across_brands"})
 
 

@@ -1,9 +1,10 @@
-"""A number in a country where the allowlist knows none of the brand's lines (issue 12).
+"""A national line outside North America that the allowlist lacks (issue 12).
 
-There the allowlist cannot tell a real local line from a fake one, and honest local guides and
-news pitch real lines ("numero verde", the number in the address) as spam does: such a number
-is flagged only with a trait of how it is published. North American numbers are never such a
-gap. The airline is fictional, and so are its numbers (555 blocks)."""
+Honest local guides, directories and news pitch a brand's real local lines ("numero verde",
+"official", the number repeated and in the address) as spam does, and the allowlist knows few
+of them; support-scam call centres advertise North American numbers. So a line outside +1 is
+flagged only with a trait of how it is published. The airline is fictional, and so are its
+numbers (555 blocks)."""
 
 from __future__ import annotations
 
@@ -54,13 +55,13 @@ def codes(report: detector.PageReport) -> set[str]:
     return {reason.code for reason in report.reasons}
 
 
-def test_a_line_where_the_brand_has_none_listed_is_for_a_person(
+def test_a_local_line_the_allowlist_lacks_is_for_a_person(
         us_and_nl: allowlist.Allowlist) -> None:
     report = judge(ITALIAN_GUIDE, us_and_nl, GUIDE_URL)
     assert report.numbers[0].e164 == "+39800555014"
     assert "number_in_url" in codes(report)  # the trait is there; it is not enough here
     assert report.verdict == "suspicious"
-    assert "outside_allowlist_coverage" in codes(report)
+    assert "local_line" in codes(report)
 
 
 def test_published_like_spam_it_is_flagged_all_the_same(us_and_nl: allowlist.Allowlist) -> None:
@@ -69,20 +70,20 @@ def test_published_like_spam_it_is_flagged_all_the_same(us_and_nl: allowlist.All
     assert report.verdict == "flagged"
 
 
-def test_where_the_brand_has_lines_an_unknown_one_is_flagged(
+def test_also_where_the_allowlist_has_the_brand_s_other_local_lines(
         us_and_nl: allowlist.Allowlist) -> None:
-    page = ("Acme Air klantenservice telefoonnummer\nBel de Acme Air klantenservice op "
-            "020 555 0199, 24/7 bereikbaar. Acme Air klantenservice: 020 555 0199. "
-            "Bel nu 020 555 0199.")
-    report = judge(page, us_and_nl, "https://acme-klantenservice.example.nl/")
+    # A directory page of the brand's Dutch service line, repeated three times.
+    page = ("Acme Air klantenservice telefoonnummer\nDe officiële Acme Air klantenservice: "
+            "020 555 0199. Bel de Acme Air klantenservice op 020 555 0199, of bel 020 555 0199.")
+    report = judge(page, us_and_nl, "https://www.helpline-gids.example.nl/acme-air")
     assert report.numbers[0].e164 == "+31205550199"
-    assert report.verdict == "flagged"
-    assert "outside_allowlist_coverage" not in codes(report)
+    assert {"number_repeated", "local_line"} <= codes(report)
+    assert report.verdict == "suspicious"
 
 
-def test_north_american_numbers_are_never_a_gap(tmp_path: Path) -> None:
+def test_north_american_numbers_are_never_local_lines(tmp_path: Path) -> None:
     page = ("Acme Air reservations number\nCall Acme Air reservations at 1-833-555-0177. "
             "Acme Air booking line 1-833-555-0177, call now: 1-833-555-0177.")
     report = judge(page, load(tmp_path, NL_ONLY), "https://acmeair-booking.example.com/")
     assert report.verdict == "flagged"
-    assert "outside_allowlist_coverage" not in codes(report)
+    assert "local_line" not in codes(report)
