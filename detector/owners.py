@@ -34,6 +34,7 @@ _OWNER_HINT = re.compile(rf"{_INSTITUTION}|[Oo]ur\s")
 _STOPS = ".!?\n"
 # "… Protection Bureau (CFPB)": the acronym a page defines for an institution.
 _DEFINED = re.compile(rf"\b{_INSTITUTION}\s*\(([A-Z]{{2,8}})\)")
+_ACRONYM = re.compile(r"\([A-Z]{2,8}\)")
 # The number's sentence points back at the owner: "You can also call them at …".
 _POINTS_BACK = re.compile(
     r"\b(?:call|contact|reach|phone|ring|dial|text)\s+(?:them|it|the agency|the office|"
@@ -43,7 +44,7 @@ _POINTS_BACK = re.compile(
 def defined_names(text: str) -> re.Pattern[str] | None:
     """The institutions' short names ``text`` defines ("… Bureau (CFPB)"), as one pattern for
     :func:`named_owner`; None when it defines none (most pages)."""
-    if "(" not in text:
+    if "(" not in text or not _ACRONYM.search(text):  # most pages: no "(ABC)" at all
         return None
     names = sorted({m.group(1) for m in _DEFINED.finditer(text)})
     if not names:

@@ -96,12 +96,14 @@ def _shows(lowered: str, region: str) -> bool:
 
 
 @cache
-def _name_index() -> tuple[dict[tuple[str, ...], str], int]:
-    """Country names as word tuples (evidence names only) → region, and the longest name."""
-    index = {tuple(_WORD.findall(name)): region for name, region in countries().items()
-             if name not in _NOT_EVIDENCE}
-    index.pop((), None)
-    return index, max(map(len, index))
+def _name_index() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Country names (evidence names only) by their first word: (the name's words, region)."""
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for name, region in countries().items():
+        words = tuple(_WORD.findall(name))
+        if words and name not in _NOT_EVIDENCE:
+            index.setdefault(words[0], []).append((words, region))
+    return index
 
 
 _WORD = re.compile(r"[^\W_]+")
@@ -110,13 +112,12 @@ _WORD = re.compile(r"[^\W_]+")
 def named_regions(lowered: str) -> tuple[str, ...]:
     """The regions a page (its text lower-cased) names as whole words, in order of first
     mention: "in Spanien", "Seúl, Corea". Used only for a run no region of the page reads."""
-    index, longest = _name_index()
+    index = _name_index()
     words = _WORD.findall(lowered)
     found: dict[str, None] = {}
-    for i in range(len(words)):
-        for n in range(1, min(longest, len(words) - i) + 1):
-            region = index.get(tuple(words[i:i + n]))
-            if region:
+    for i, word in enumerate(words):
+        for name, region in index.get(word, ()):  # only words that start a country's name
+            if tuple(words[i:i + len(name)]) == name:
                 found[region] = None
     return tuple(found)
 
