@@ -28,8 +28,9 @@ MAX_DIGITS = 15  #: E.164 maximum
 # line breaks, list punctuation and "+" (which starts a new number; "+" and "!" used as padding
 # between symbols are turned into "~" first, see _joined). Obfuscators pick new symbols all
 # the time, so separators are a negative class, not a list; eight fit a bracket on each side
-# of a space ("<833>}} {{<555").
-_SEP = r"(?:[^\w\n\r\f\v,;!?+]|_){1,8}"
+# of a space ("<833>}} {{<555"). A comma separates only with a quote beside it ("833',317'"):
+# alone it is a list's or a thousands separator.
+_SEP = r"(?:(?:[^\w\n\r\f\v,;!?+]|_){1,8}|['\"’`]{1,2},|,['\"’`]{1,2})"
 # Starts with a character class and a cheap lookbehind, so the engine skips in C to the next
 # digit or "+" (a leading "\+?" would make it try every position of the page).
 # A run starting with a digit needs six more digits or non-word characters after it (the digit

@@ -203,3 +203,13 @@ def test_on_a_manual_archive_the_manual_s_own_pitch_is_no_trait(al: allowlist.Al
     assert mirror.verdict == "suspicious"
     guide = text(page, al, url="https://printer-tips.example/hp-laserjet/99")
     assert guide.verdict == "flagged" and "toll_free_claim" in guide.reason_codes()
+
+
+@pytest.mark.parametrize(("page", "found"), [
+    pytest.param("Cash App help \u278a(+\u278a)-\u2791\u278c\u278c',\u278c\u278a\u2790',"
+                 "\u24ff\u278d\u2792\u2792 call now", ["+18333170499"], id="quote-comma"),
+    pytest.param("Sold 1,234,567 units; call 555, 0142 later", [], id="bare-commas"),
+])
+def test_a_comma_joins_groups_only_beside_a_quote(page: str, found: list[str],
+                                                  al: allowlist.Allowlist) -> None:
+    assert numbers(text(page, al)) == found
