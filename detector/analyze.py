@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from allowlist import Allowlist
 
 _CONTEXT = 90  #: characters of context kept each side of a number
+#: Digits a number in a page's address needs: spam slugs carry whole numbers ("800-145-851",
+#: "1-888-555-0142"); shorter runs there are identifiers.
+_URL_DIGITS = 9
 #: A title of at most this many words is a headline; a longer one is a plain-text page's first
 #: paragraph, where a number is just the first sighting.
 _HEADLINE_WORDS = 16
@@ -237,8 +240,10 @@ class _PageAnalysis:
                 continue
             folded = normalize(value).text
             for found in find_numbers(folded, parser):
-                yield _sighting(found, folded[found.start:found.end], source,
-                                _context(folded, found.start, found.end))
+                raw = folded[found.start:found.end]
+                if source == "url" and sum(char.isdigit() for char in raw) < _URL_DIGITS:
+                    continue  # "…/1.5429757": an article's identifier, not a short local line
+                yield _sighting(found, raw, source, _context(folded, found.start, found.end))
 
     # -- verdicts -------------------------------------------------------------------------
 

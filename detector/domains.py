@@ -168,7 +168,11 @@ def url_number_text(url: str) -> str:
     pieces = [parts.hostname or "", *unquote(parts.path).split("/"), unquote(parts.query)]
     # A slug's word joiners become spaces where a word meets a number ("billing-1-888…"), so
     # the word reads as text, not as an identifier's label; joiners inside a date stay.
-    return _SLUG_JOIN.sub("\n", "\n".join(piece for piece in pieces if piece))
+    # A dot before five digits or more is an identifier's ("…-beschwerde-1.5429757"): a
+    # dotted phone number's groups have four digits at most ("1.888.555.0142").
+    text = _ID_DOT.sub("\n", "\n".join(piece for piece in pieces if piece))
+    return _SLUG_JOIN.sub("\n", text)
 
 
 _SLUG_JOIN = re.compile(r"(?<=[^\W\d_])[-_+](?=\d)|(?<=\d)[-_](?=[^\W\d_])")
+_ID_DOT = re.compile(r"(?<=\d)\.(?=\d{5})")

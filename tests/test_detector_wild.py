@@ -213,3 +213,16 @@ def test_on_a_manual_archive_the_manual_s_own_pitch_is_no_trait(al: allowlist.Al
 def test_a_comma_joins_groups_only_beside_a_quote(page: str, found: list[str],
                                                   al: allowlist.Allowlist) -> None:
     assert numbers(text(page, al)) == found
+
+
+@pytest.mark.parametrize(("url", "found"), [
+    pytest.param("https://news.example.de/wirtschaft/lufthansa-hotline-beschwerde-1.5429757", [],
+                 id="article-identifier"),
+    pytest.param("https://news.example.de/lufthansa/5429757", [], id="short-run"),
+    pytest.param("https://spam.example/lufthansa-call-1.888.555.0142-now", ["+18885550142"],
+                 id="dotted-phone"),
+])
+def test_numbers_in_an_address_are_whole_numbers(url: str, found: list[str],
+                                                 al: allowlist.Allowlist) -> None:
+    page = "Lufthansa hotline\nLufthansa customers can complain about the hotline online."
+    assert numbers(text(page, al, url=url)) == found
