@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import phonenumbers
 import pytest
+from detecthelp import numbers, text
 
 import allowlist
-import detector
 from crawler.checks.evaluate import PageResult, dialable_number, kind_table, summarize_by_kind
 from detector import language, owners
 from detector.domains import is_hosted, url_number_text
@@ -17,14 +17,6 @@ from detector.domains import is_hosted, url_number_text
 @pytest.fixture(scope="module")
 def al() -> allowlist.Allowlist:
     return allowlist.load()
-
-
-def text(page: str, al: allowlist.Allowlist, url: str | None = None) -> detector.PageReport:
-    return detector.analyze(page, url=url, allowlist=al, content_type="text/plain")
-
-
-def numbers(report: detector.PageReport) -> list[str]:
-    return [n.e164 for n in report.numbers]
 
 
 # -- 1-5: brands --------------------------------------------------------------------------------

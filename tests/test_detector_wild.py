@@ -5,9 +5,9 @@ this file; numbers are fictional (555 exchanges)."""
 from __future__ import annotations
 
 import pytest
+from detecthelp import numbers, text
 
 import allowlist
-import detector
 from detector import language, owners
 from detector.normalize import normalize
 
@@ -16,13 +16,6 @@ from detector.normalize import normalize
 def al() -> allowlist.Allowlist:
     return allowlist.load()
 
-
-def text(page: str, al: allowlist.Allowlist, url: str | None = None) -> detector.PageReport:
-    return detector.analyze(page, url=url, allowlist=al, content_type="text/plain")
-
-
-def numbers(report: detector.PageReport) -> list[str]:
-    return [n.e164 for n in report.numbers]
 
 
 def test_brand_named_once_in_the_line_before_a_support_number(al: allowlist.Allowlist) -> None:
