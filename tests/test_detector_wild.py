@@ -1,5 +1,5 @@
-"""Issue 12, round 3: shapes met on real pages nobody tuned for (three labelled sets of about
-70 pages kept outside the project). One test (or table) per class, each on a page written for
+"""Issue 12, round 3: shapes met on real pages nobody tuned for (four labelled sets of 50 to 70
+pages kept outside the project). One test (or table) per class, each on a page written for
 this file; numbers are fictional (555 exchanges)."""
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from detector.normalize import normalize
 @pytest.fixture(scope="module")
 def al() -> allowlist.Allowlist:
     return allowlist.load()
-
 
 
 def test_brand_named_once_in_the_line_before_a_support_number(al: allowlist.Allowlist) -> None:
