@@ -68,9 +68,7 @@ class PageSizeCapMiddleware:
         request.meta["download_maxsize"] = self.cap  # for decompression, which comes next
         if len(response.body) <= self.cap and not request.meta.get(TRUNCATED):
             return response
-        request.meta[TRUNCATED] = True
-        self.crawler.stats.inc_value("scamlines/truncated")
-        logger.info("Kept the first %d bytes of %s (over DOWNLOAD_MAXSIZE)", self.cap, response.url)
+        _kept_beginning(request, self.crawler.stats, self.cap, response.url)
         return response.replace(body=response.body[: self.cap])
 
     def _bytes_received(self, data: bytes, request: Request) -> None:
@@ -95,11 +93,8 @@ class TruncatingCompressionMiddleware(HttpCompressionMiddleware):
         self._cut = False
         result = super().process_response(request, response)
         if self._cut:
-            request.meta[TRUNCATED] = True
-            if self.stats:
-                self.stats.inc_value("scamlines/truncated")
-            logger.info("Kept the first %d decompressed bytes of %s (over DOWNLOAD_MAXSIZE)",
-                        request.meta.get("download_maxsize", self._max_size), response.url)
+            cap = request.meta.get("download_maxsize", self._max_size)
+            _kept_beginning(request, self.stats, cap, response.url)
         return result
 
     def _handle_encoding(self, body: bytes, content_encoding: list[bytes],
@@ -113,3 +108,10 @@ class TruncatingCompressionMiddleware(HttpCompressionMiddleware):
             self._cut = True
             return inflate_prefix(body, max_size), to_keep
 
+
+def _kept_beginning(request: Request, stats: Any, cap: int, url: str) -> None:
+    """Mark a response cut at the cap: request meta, ``scamlines/truncated``, one log line."""
+    request.meta[TRUNCATED] = True
+    if stats is not None:
+        stats.inc_value("scamlines/truncated")
+    logger.info("Kept the first %d bytes of %s (over DOWNLOAD_MAXSIZE)", cap, url)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, cached_property
 from typing import TYPE_CHECKING
 
 import phonenumbers
@@ -80,6 +80,11 @@ class _PageAnalysis:
         self.url_text = domains.url_words(url) if url else ""
         self.hits: Hits = Hits()
         self.lookalike_site = False  #: the host name carries a brand it does not belong to
+
+    @cached_property
+    def hosted(self) -> bool:
+        """Whether the page is one anyone could publish (``detector.domains.is_hosted``)."""
+        return self.url is not None and domains.is_hosted(self.url)
 
     def report(self, source: str, url: str | None) -> PageReport:
         text_mentions, mentions = self._mentions()
@@ -183,7 +188,7 @@ class _PageAnalysis:
         starts = [m.start for m in text_mentions]
         # A government site's numbers are its own, but not in its forums: anyone posts there.
         institutional = bool(self.host) and owners.institutional_site(self.host) and not (
-            self.url is not None and domains.is_hosted(self.url))
+            self.hosted)
         defined = owners.defined_names(self.norm.text)
         for facts in by_number.values():
             judge.describe_context(index, facts)
@@ -262,10 +267,12 @@ class _PageAnalysis:
                       and any(char.isalpha() for char in self.page.title)),
             foreign_domain_brands=sorted({m.brand for m in mentions if m.source == "host"}),
             page_brands=page_brands,
-            hosted=self.url is not None and domains.is_hosted(self.url),
+            hosted=self.hosted,
             mirror=self.url is not None and domains.is_document_mirror(self.url),
         )
-        site = "".join(char for char in _site_name(self.host) if char.isalnum())
+        # The name the site registered: "airticketchanges" for www.airticketchanges.com.
+        site = domains.site_domain(self.host.lower()).split(".")[0] if self.host else ""
+        site = "".join(char for char in site if char.isalnum())
         for name in page_brands:
             brand = self.allowlist.brand(name)
             if brand is not None and brand.phone_support is False:
@@ -286,16 +293,6 @@ class _PageAnalysis:
                 "allowlist_gap",
                 f"{', '.join(report.allowlist_gaps[:5])} shown on {self.official}'s own site "
                 "but missing from the allowlist: a person should verify and add it"))
-
-
-def _site_name(host: str) -> str:
-    """The name a site registered: ``airticketchanges`` for ``www.airticketchanges.com``
-    (the label before the public suffix, also under a suffix the list does not know)."""
-    host = host.lower()
-    site = domains.registrable_domain(host) if host else ""
-    if site == host and host.count(".") > 1:
-        site = ".".join(host.split(".")[-2:])
-    return site.split(".")[0]
 
 
 def _sighting(found: Found, raw: str, source: str, context: str) -> Sighting:

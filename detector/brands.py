@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, AnyStr, NamedTuple
 from rapidfuzz import fuzz, process
 
 from detector import sectors
-from detector.domains import registrable_domain
+from detector.domains import site_domain
 from detector.lexicon import Hits, Lexicon
 from detector.normalize import byte_classes, lower_same_length, normalize, shapes
 
@@ -299,9 +299,7 @@ class BrandMatcher:
         brand's trade (``hpprintersupport``, ``deltaflightchange``), so ``deltafaucet`` and
         ``unitedvanlines`` are other organisations' sites."""
         host = host.lower()
-        site = registrable_domain(host)
-        if site == host and host.count(".") > 1:
-            site = ".".join(host.split(".")[-2:])  # a suffix the list does not know
+        site = site_domain(host)
         # Labels left of the registrable domain are subdomains ("delta.example.com").
         subdomains = host[: -len(site)].count(".") if host.endswith(site) else 0
         labels = host.split(".")[:-1]  # the last label is a TLD, never a brand

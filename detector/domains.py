@@ -87,6 +87,16 @@ def registrable_domain(host: str) -> str:
     return result.top_domain_under_public_suffix or host
 
 
+def site_domain(host: str) -> str:
+    """The domain a site registered: :func:`registrable_domain`, or its last two labels under
+    a suffix the list does not know (``www.airticketchanges.example`` →
+    ``airticketchanges.example``)."""
+    site = registrable_domain(host)
+    if site == host and host.count(".") > 1:
+        site = ".".join(host.split(".")[-2:])
+    return site
+
+
 def is_user_content(url: str) -> bool:
     """True for sections of a domain where anyone can publish (Google Sites, forums)."""
     parts = urlsplit(url if "://" in url else "//" + url)
@@ -112,9 +122,8 @@ def _hosting() -> dict[str, frozenset[str]]:
 def is_document_mirror(url: str) -> bool:
     """Whether ``url`` is on a site that republishes brands' own documents (a manual archive:
     a ``mirror:`` word of ``detector/data/hosting.txt`` in a host label, "manualsdump")."""
-    host = (urlsplit(url if "://" in url else "//" + url).hostname or "").lower()
     words = _hosting()["mirror"]
-    return any(word in label for label in host.split(".")[:-1] for word in words)
+    return any(word in label for label in host_of(url).split(".")[:-1] for word in words)
 
 
 def is_hosted(url: str) -> bool:

@@ -111,14 +111,13 @@ class NumberParser:
             parsed, pending = _PARSED[key] = self._parse(digits, international)
         if parsed is not None:
             return parsed
-        if not pending:
-            return None if international else self._in_named_country(digits)
-        self.consulted = True
-        for region, number in pending:
-            if self.evidence(region):
-                return number, True
-        # Valid where a brand has lines, but the page shows none of those countries: it may
-        # still be a number of the country the page does name.
+        if pending:
+            self.consulted = True
+            for region, number in pending:
+                if self.evidence(region):
+                    return number, True
+        # No region of the page reads it (or only ones where a brand has lines, none of them
+        # shown): it may still be a number of the country the page names.
         return None if international else self._in_named_country(digits)
 
     def _in_named_country(self, digits: str) -> tuple[phonenumbers.PhoneNumber, bool] | None:

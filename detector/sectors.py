@@ -82,7 +82,13 @@ def trade_help_name(name: str, sector: str | None) -> bool:
     help-desk words only, at least one of each: ``airticketchanges``, ``airlinesguideline``.
     Such a site is nobody's own help desk; it poses as one for a whole trade."""
     trade = words_of(sector)
-    if not trade or not segments(name, trade | HELP_DESK | words_of(ANY)):
+    if not trade or not segments(name, _site_words(sector)):
         return False
     return (any(word in name for word in trade if len(word) >= 3)
             and any(word in name for word in HELP_DESK))
+
+
+@cache
+def _site_words(sector: str) -> frozenset[str]:
+    """The words a trade help site's name is made of, once per sector (asked on every page)."""
+    return words_of(sector) | HELP_DESK | words_of(ANY)
