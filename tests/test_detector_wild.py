@@ -122,31 +122,24 @@ def test_a_government_site_s_forum_is_not_the_government_speaking(
     assert text(page, al, url="https://my.council.gov.uk/news/123").verdict == "clean"
 
 
-def test_a_message_introduced_as_a_smishing_text_is_quoted(al: allowlist.Allowlist) -> None:
-    page = ("Is this Chase message a scam?\n"
-            "Real example of a Chase smishing text\n"
-            "Chase Alert: a charge of $310.00 was attempted on your card. If this was not you, "
-            "call 1-888-555-0171 immediately to dispute. Reply STOP to opt out.\n"
-            "Chase alerts ask you to reply, they never give a callback line.")
-    report = text(page, al, url="https://blog.example.org/chase-text")
-    assert report.verdict == "clean"
-    assert report.numbers[0].warned
-
-
-def test_a_verdict_on_the_number_after_the_message(al: allowlist.Allowlist) -> None:
-    page = ("Chase texts to watch for\n"
-            "Chase Alert: card ending 4421 locked. Call 1-888-555-0171 immediately to unlock.\n"
-            "Reply STOP to opt out.\n"
-            "The phone number is the trap: Chase never asks you to call it.")
-    report = text(page, al, url="https://blog.example.org/chase-text")
-    assert report.numbers[0].warned
-    assert report.verdict == "clean"
-
-
-def test_a_victim_retelling_the_instruction_to_call(al: allowlist.Allowlist) -> None:
-    page = ("Microsoft Defender lock screen\nMy screen was locked by a Microsoft Defender "
-            "window and I was asked to call 1-844-555-0190 to get it unblocked.")
-    report = text(page, al, url="https://forum.example.net/t/defender")
+@pytest.mark.parametrize(("page", "url"), [
+    pytest.param("Is this Chase message a scam?\n"
+                 "Real example of a Chase smishing text\n"
+                 "Chase Alert: a charge of $310.00 was attempted on your card. If this was not "
+                 "you, call 1-888-555-0171 immediately to dispute. Reply STOP to opt out.\n"
+                 "Chase alerts ask you to reply, they never give a callback line.",
+                 "https://blog.example.org/chase-text", id="introduced-as-a-smishing-text"),
+    pytest.param("Chase texts to watch for\n"
+                 "Chase Alert: card ending 4421 locked. Call 1-888-555-0171 immediately to "
+                 "unlock.\nReply STOP to opt out.\n"
+                 "The phone number is the trap: Chase never asks you to call it.",
+                 "https://blog.example.org/chase-text", id="verdict-on-the-number-after"),
+    pytest.param("Microsoft Defender lock screen\nMy screen was locked by a Microsoft Defender "
+                 "window and I was asked to call 1-844-555-0190 to get it unblocked.",
+                 "https://forum.example.net/t/defender", id="victim-retells-the-instruction"),
+])
+def test_a_scam_message_quoted_as_such(page: str, url: str, al: allowlist.Allowlist) -> None:
+    report = text(page, al, url=url)
     assert report.numbers[0].warned
     assert report.verdict == "clean"
 
